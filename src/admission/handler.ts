@@ -1,0 +1,151 @@
+// Handle(request) -> response for both webhooks. Gathers facts within the budget, runs the pure
+// engine, and turns its evaluation into an AdmissionReview. Never throws for a decodable request:
+// facts that could not be gathered become "could not check", not a failure.
+
+import type { Config } from '../config/schema.js';
+import { evaluate, type Evaluation, type EvaluationMode } from '../core/engine.js';
+import { NO_FACTS, type Facts } from '../core/facts.js';
+import { gatherFacts, type FactSources } from '../core/gather.js';
+import type { JsonPatchOp } from '../core/patch.js';
+import { walkWorkload, type Workload } from '../workload/walker.js';
+import type { Logger } from '../logger.js';
+import type { AdmissionRequest } from './review.js';
+import { allowed, denied, patched, type AdmissionReviewResponse } from './verdict.js';
+
+export type WebhookMode = Exclude<EvaluationMode, 'audit'>;
+
+/** Extra patches for admitted objects (e.g. the prediction ledger annotation). */
+export type PatchExtension = (
+  workload: Workload,
+  facts: Facts,
+  evaluation: Evaluation,
+) => readonly JsonPatchOp[];
+
+export interface AdmissionDependencies {
+  readonly config: () => Config;
+  readonly sources: FactSources;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly mutateExtensions?: readonly PatchExtension[];
+}
+
+export interface AdmissionOutcome {
+  readonly response: AdmissionReviewResponse;
+  readonly verdict: 'allowed' | 'denied' | 'patched' | 'skipped';
+  readonly evaluation?: Evaluation;
+  readonly factsIncomplete: boolean;
+}
+
+/** Margin kept between the fact-gathering deadline and the budget, for the decision and encoding. */
+const DECISION_MARGIN_MS = 50;
+
+export function createAdmissionHandler(deps: AdmissionDependencies) {
+  const now = deps.now ?? (() => performance.now());
+
+  async function collect(workload: Workload, config: Config): Promise<{ facts: Facts; incomplete: boolean }> {
+    const deadline = Math.max(10, config.budgetMs - DECISION_MARGIN_MS);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error('admission budget exhausted'));
+        resolve('expired');
+      }, deadline);
+    });
+    try {
+      // The race guards against an adapter that ignores the signal: the answer is never late.
+      const facts = await Promise.race([
+        gatherFacts(workload, deps.sources, config, controller.signal),
+        expired,
+      ]);
+      if (facts === 'expired') return { facts: NO_FACTS, incomplete: true };
+      return { facts, incomplete: false };
+    } catch (error) {
+      deps.logger.warn(
+        { err: (error as Error).message },
+        'fact gathering failed; checks that need facts are skipped',
+      );
+      return { facts: NO_FACTS, incomplete: true };
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
+  async function handle(request: AdmissionRequest, mode: WebhookMode): Promise<AdmissionOutcome> {
+    const started = now();
+    const skip = (): AdmissionOutcome => ({
+      response: allowed(request.uid),
+      verdict: 'skipped',
+      factsIncomplete: false,
+    });
+    // Status updates, deletes and connects never change which images run.
+    if (request.operation === 'DELETE' || request.operation === 'CONNECT') return skip();
+    if (request.subResource !== '' && request.subResource !== 'ephemeralcontainers') return skip();
+    const workload = walkWorkload(request.object, request.namespace);
+    if (!workload) return skip();
+    const previous =
+      request.operation === 'UPDATE' ? walkWorkload(request.oldObject, request.namespace) : undefined;
+    const config = deps.config();
+    const { facts, incomplete } = await collect(workload, config);
+    const evaluation = evaluate({
+      workload,
+      operation: request.operation,
+      ...(previous ? { previous } : {}),
+      facts,
+      config,
+      mode,
+    });
+    const warnings = [...evaluation.warnings];
+    if (incomplete && mode === 'validate') {
+      warnings.push(
+        `[pullguard] checks that need registry or cluster facts were skipped: not gathered within ${config.budgetMs} ms`,
+      );
+    }
+    const outcome = respond(request, mode, workload, facts, evaluation, warnings);
+    deps.logger.info(
+      {
+        uid: request.uid,
+        mode,
+        operation: request.operation,
+        dryRun: request.dryRun,
+        resource: `${workload.kind}/${workload.namespace ?? ''}/${workload.name}`,
+        verdict: outcome.verdict,
+        rules: evaluation.findings.map((finding) => `${finding.rule}:${finding.action}`),
+        ms: Math.round(now() - started),
+      },
+      'admission',
+    );
+    return { ...outcome, evaluation, factsIncomplete: incomplete };
+  }
+
+  function respond(
+    request: AdmissionRequest,
+    mode: WebhookMode,
+    workload: Workload,
+    facts: Facts,
+    evaluation: Evaluation,
+    warnings: readonly string[],
+  ): Omit<AdmissionOutcome, 'factsIncomplete'> {
+    if (mode === 'validate') {
+      if (!evaluation.allowed) {
+        const message = evaluation.denials.map((finding) => finding.message).join('; ');
+        return { response: denied(request.uid, message, warnings), verdict: 'denied' };
+      }
+      return { response: allowed(request.uid, warnings), verdict: 'allowed' };
+    }
+    const extra =
+      request.operation === 'CREATE'
+        ? (deps.mutateExtensions ?? []).flatMap((ext) => ext(workload, facts, evaluation))
+        : [];
+    const patch = [...evaluation.patch, ...extra];
+    return {
+      response: patched(request.uid, patch, warnings),
+      verdict: evaluation.patch.length > 0 ? 'patched' : 'allowed',
+    };
+  }
+
+  return { handle };
+}
+
+export type AdmissionHandler = ReturnType<typeof createAdmissionHandler>;
