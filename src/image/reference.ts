@@ -20,7 +20,11 @@ const anchoredNameRegexp = new RegExp(`^(?:(${domainAndPort})/)?(${remoteName})$
 const anchoredIdentifierRegexp = /^[a-f0-9]{64}$/;
 const tagRegexp = new RegExp(`^${tagPattern}$`);
 
-/** Longest name (domain and path) the grammar accepts. */
+/**
+ * Longest repository path accepted. distribution/reference v0.6.0 (the version Kubernetes 1.33
+ * vendors) checks the path without the domain (RepositoryNameTotalLengthMax); older versions
+ * counted the domain too.
+ */
 export const NAME_TOTAL_LENGTH_MAX = 255;
 /** Inputs longer than this cannot be valid (name + tag + longest digest) and are refused before any regex runs. */
 const INPUT_LENGTH_MAX = 1024;
@@ -63,18 +67,18 @@ export function parseImageReference(input: unknown): ParseResult {
 function parseFullReference(s: string): ParseResult {
   const match = referenceRegexp.exec(s);
   if (!match) {
-    if (referenceRegexp.test(s.toLowerCase())) {
+    if (s.toLowerCase() !== s && referenceRegexp.test(s.toLowerCase())) {
       return fail('invalid reference format: repository name must be lowercase');
     }
     return fail('invalid reference format');
   }
   const name = match[1] ?? '';
-  if (name.length > NAME_TOTAL_LENGTH_MAX) {
-    return fail(`repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`);
-  }
   const nameMatch = anchoredNameRegexp.exec(name);
   const domain = nameMatch?.[1] ?? '';
   const path = nameMatch?.[2] ?? name;
+  if (path.length > NAME_TOTAL_LENGTH_MAX) {
+    return fail(`repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`);
+  }
   const digest = match[3];
   if (digest !== undefined) {
     const digestError = validateDigest(digest);
@@ -129,7 +133,9 @@ export function formatReference(ref: ImageReference): string {
 
 /** `domain/path`, the key the kubelet's keyring and the registry cache use. */
 export function repositoryName(ref: ImageReference): string {
-  return `${ref.domain}/${ref.path}`;
+  // A first component like `a_b.c` is neither a valid domain nor rejected: the library keeps it in
+  // the path with an empty domain, and so do we.
+  return ref.domain === '' ? ref.path : `${ref.domain}/${ref.path}`;
 }
 
 /** The short form people write (`nginx:1.27`), as reference.FamiliarString prints it. */

@@ -88,12 +88,10 @@ function admissionRoute(
     const decoded = decodeAdmissionReview(req.body);
     if (!decoded.ok) {
       deps.metrics.observeError(endpoint, 'bad-request');
-      res
-        .status(400)
-        .json({
-          error: `invalid AdmissionReview: ${decoded.error}`,
-          ...(decoded.uid ? { uid: decoded.uid } : {}),
-        });
+      res.status(400).json({
+        error: `invalid AdmissionReview: ${decoded.error}`,
+        ...(decoded.uid ? { uid: decoded.uid } : {}),
+      });
       return;
     }
     try {
