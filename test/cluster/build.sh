@@ -16,6 +16,9 @@ have_all() {
   for c in "${cmds[@]}"; do [[ -x "$bin/$c" ]] || return 1; done
 }
 
+mkdir -p "$cache"
+exec 9>"$cache/build.lock"
+flock 9   # one build at a time; a second caller waits and then finds the binaries
 if ! have_all; then
   command -v go >/dev/null || { echo "build.sh: go is not on PATH" >&2; exit 1; }
   mkdir -p "$bin.tmp"
