@@ -38,19 +38,41 @@ export interface AdmissionOutcome {
 
 /** Margin kept between the fact-gathering deadline and the budget, for the decision and encoding. */
 const DECISION_MARGIN_MS = 50;
+const BUDGET_EXHAUSTED = new Error('admission budget exhausted');
+const NEVER_ABORTED = new AbortController().signal;
 
 export function createAdmissionHandler(deps: AdmissionDependencies) {
   const now = deps.now ?? (() => performance.now());
 
   async function collect(workload: Workload, config: Config): Promise<{ facts: Facts; incomplete: boolean }> {
-    const deadline = Math.max(10, config.budgetMs - DECISION_MARGIN_MS);
+    try {
+      // Cluster and history facts are in-memory reads; only registry probes need a deadline.
+      if (!deps.sources.prober)
+        return { facts: await gatherFacts(workload, deps.sources, config, NEVER_ABORTED), incomplete: false };
+      return await collectWithDeadline(workload, config);
+    } catch (error) {
+      deps.logger.warn(
+        { err: (error as Error).message },
+        'fact gathering failed; checks that need facts are skipped',
+      );
+      return { facts: NO_FACTS, incomplete: true };
+    }
+  }
+
+  async function collectWithDeadline(
+    workload: Workload,
+    config: Config,
+  ): Promise<{ facts: Facts; incomplete: boolean }> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort(new Error('admission budget exhausted'));
-        resolve('expired');
-      }, deadline);
+      timer = setTimeout(
+        () => {
+          controller.abort(BUDGET_EXHAUSTED);
+          resolve('expired');
+        },
+        Math.max(10, config.budgetMs - DECISION_MARGIN_MS),
+      );
     });
     try {
       // The race guards against an adapter that ignores the signal: the answer is never late.
@@ -58,17 +80,9 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
         gatherFacts(workload, deps.sources, config, controller.signal),
         expired,
       ]);
-      if (facts === 'expired') return { facts: NO_FACTS, incomplete: true };
-      return { facts, incomplete: false };
-    } catch (error) {
-      deps.logger.warn(
-        { err: (error as Error).message },
-        'fact gathering failed; checks that need facts are skipped',
-      );
-      return { facts: NO_FACTS, incomplete: true };
+      return facts === 'expired' ? { facts: NO_FACTS, incomplete: true } : { facts, incomplete: false };
     } finally {
       clearTimeout(timer);
-      controller.abort();
     }
   }
 
