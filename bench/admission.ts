@@ -25,7 +25,12 @@ export function realisticReview(uid = 'bench'): string {
   const object = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'checkout', namespace: 'shop', labels: { app: 'checkout', team: 'payments' }, annotations: { 'deployment.kubernetes.io/revision': '7' } },
+    metadata: {
+      name: 'checkout',
+      namespace: 'shop',
+      labels: { app: 'checkout', team: 'payments' },
+      annotations: { 'deployment.kubernetes.io/revision': '7' },
+    },
     spec: {
       replicas: 3,
       selector: { matchLabels: { app: 'checkout' } },
@@ -34,7 +39,10 @@ export function realisticReview(uid = 'bench'): string {
         spec: {
           serviceAccountName: 'checkout',
           imagePullSecrets: [{ name: 'regcred' }],
-          initContainers: [container('migrate', 'registry.example.com/shop/migrate:2.4.1'), container('wait', 'busybox:1.36')],
+          initContainers: [
+            container('migrate', 'registry.example.com/shop/migrate:2.4.1'),
+            container('wait', 'busybox:1.36'),
+          ],
           containers: [
             container('api', 'registry.example.com/shop/checkout:2.4.1'),
             container('proxy', 'envoyproxy/envoy:v1.31.0'),
@@ -61,8 +69,14 @@ export function realisticReview(uid = 'bench'): string {
   });
 }
 
-async function startServer(script: string, certFile: string, keyFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [join(here, script), certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(
+  script: string,
+  certFile: string,
+  keyFile: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [join(here, script), certFile, keyFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -88,10 +102,17 @@ async function load(port: number, ca: string, body: string, seconds: number): Pr
     duration: seconds,
     tlsOptions: { ca, servername: 'localhost' },
   } as autocannon.Options);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
-export async function runAdmissionBench(options: { seconds?: number; rounds?: number } = {}): Promise<BenchResult[]> {
+export async function runAdmissionBench(
+  options: { seconds?: number; rounds?: number } = {},
+): Promise<BenchResult[]> {
   const seconds = options.seconds ?? 8;
   const rounds = options.rounds ?? 2;
   const files = writeBenchCertificates();
@@ -111,9 +132,18 @@ export async function runAdmissionBench(options: { seconds?: number; rounds?: nu
     baseline.child.kill();
     pullguard.child.kill();
   }
-  const mean = (list: LoadFigures[], key: keyof LoadFigures) => list.reduce((sum, f) => sum + f[key], 0) / list.length;
-  const base = { rps: mean(figures.baseline, 'rps'), p50: mean(figures.baseline, 'p50'), p99: mean(figures.baseline, 'p99') };
-  const ours = { rps: mean(figures.pullguard, 'rps'), p50: mean(figures.pullguard, 'p50'), p99: mean(figures.pullguard, 'p99') };
+  const mean = (list: LoadFigures[], key: keyof LoadFigures) =>
+    list.reduce((sum, f) => sum + f[key], 0) / list.length;
+  const base = {
+    rps: mean(figures.baseline, 'rps'),
+    p50: mean(figures.baseline, 'p50'),
+    p99: mean(figures.baseline, 'p99'),
+  };
+  const ours = {
+    rps: mean(figures.pullguard, 'rps'),
+    p50: mean(figures.pullguard, 'p50'),
+    p99: mean(figures.pullguard, 'p99'),
+  };
   const errors = mean(figures.pullguard, 'errors');
   const rpsRatio = ours.rps / base.rps;
   const p99Ratio = ours.p99 / Math.max(base.p99, 1);
@@ -121,7 +151,21 @@ export async function runAdmissionBench(options: { seconds?: number; rounds?: nu
     `baseline ${base.rps.toFixed(0)} req/s p50 ${base.p50.toFixed(1)} ms p99 ${base.p99.toFixed(1)} ms; ` +
     `pullguard ${ours.rps.toFixed(0)} req/s p50 ${ours.p50.toFixed(1)} ms p99 ${ours.p99.toFixed(1)} ms; errors ${errors}`;
   return [
-    { name: 'admission throughput vs baseline', value: rpsRatio, unit: 'x', target: '>= 0.70', pass: rpsRatio >= 0.7 && errors === 0, detail },
-    { name: 'admission p99 vs baseline', value: p99Ratio, unit: 'x', target: '< 2.0', pass: p99Ratio < 2, detail },
+    {
+      name: 'admission throughput vs baseline',
+      value: rpsRatio,
+      unit: 'x',
+      target: '>= 0.70',
+      pass: rpsRatio >= 0.7 && errors === 0,
+      detail,
+    },
+    {
+      name: 'admission p99 vs baseline',
+      value: p99Ratio,
+      unit: 'x',
+      target: '< 2.0',
+      pass: p99Ratio < 2,
+      detail,
+    },
   ];
 }

@@ -9,10 +9,15 @@ export interface BenchResult {
   readonly detail?: string;
 }
 
-export function printResults(results: readonly BenchResult[], write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): void {
+export function printResults(
+  results: readonly BenchResult[],
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): void {
   for (const result of results) {
     const value = Number.isInteger(result.value) ? String(result.value) : result.value.toFixed(2);
-    write(`${result.pass ? 'PASS' : 'FAIL'}  ${result.name}: ${value} ${result.unit} (target ${result.target})`);
+    write(
+      `${result.pass ? 'PASS' : 'FAIL'}  ${result.name}: ${value} ${result.unit} (target ${result.target})`,
+    );
     if (result.detail) write(`      ${result.detail}`);
   }
 }

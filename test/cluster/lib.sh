@@ -69,12 +69,26 @@ stop_daemon() {
   rm -f "$RUN/$name.pid"
 }
 
+# dead_daemons: true (and says which) when a daemon started by start_daemon has exited.
+dead_daemons() {
+  local f found=1
+  for f in "$RUN"/*.pid; do
+    [[ -e "$f" ]] || continue
+    if ! running "$(cat "$f")"; then
+      log "$(basename "$f" .pid) exited; see $LOGS/$(basename "$f" .pid).log"
+      found=0
+    fi
+  done
+  return "$found"
+}
+
 # wait_for SECONDS WHAT CMD...: retries CMD every 0.5 s until it succeeds.
 wait_for() {
   local secs="$1" what="$2" end
   shift 2
   end=$((SECONDS + secs))
   until "$@" >/dev/null 2>&1; do
+    dead_daemons && return 1
     if ((SECONDS >= end)); then
       log "timed out after ${secs}s waiting for $what"
       return 1
