@@ -56,6 +56,8 @@ export interface SecretFact {
   readonly status: ObjectStatus;
   /** Why the kubelet cannot use it (wrong type, missing key, bad base64, bad JSON, empty auths). */
   readonly invalid?: string;
+  /** Why the status is `unknown` (not in the audited manifests, cache not synced). */
+  readonly unknownReason?: string;
   readonly credentials: readonly PullCredential[];
 }
 
