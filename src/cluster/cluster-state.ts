@@ -36,7 +36,9 @@ export interface ClusterStateOptions {
 
 export class ClusterState implements ClusterView, NamespacedSource {
   private readonly serviceAccounts = new NamespacedMap<ServiceAccountRecord>();
-  private readonly secretsByType = new Map(DOCKER_CONFIG_TYPES.map((type) => [type, new NamespacedMap<SecretRecord>()]));
+  private readonly secretsByType = new Map(
+    DOCKER_CONFIG_TYPES.map((type) => [type, new NamespacedMap<SecretRecord>()]),
+  );
   private readonly nodeMap = new Map<string, NodeRecord>();
   private readonly pool = new StringPool();
   private readonly normalised = new Map<string, string>();
@@ -68,7 +70,11 @@ export class ClusterState implements ClusterView, NamespacedSource {
       for (const item of items) this.nodeSink.upsert(item);
     },
     upsert: (item) => {
-      const record = nodeRecord(item, { imageCap: this.imageCap, pool: this.pool, normalised: this.normalised });
+      const record = nodeRecord(item, {
+        imageCap: this.imageCap,
+        pool: this.pool,
+        normalised: this.normalised,
+      });
       if (record) this.nodeMap.set(record.name, record);
     },
     remove: (item) => {
@@ -94,7 +100,10 @@ export class ClusterState implements ClusterView, NamespacedSource {
     return { status: 'not-found' };
   }
 
-  pullSecrets(namespace: string | null, podSpec: Readonly<Record<string, unknown>>): PullSecretFacts | { unknown: string } {
+  pullSecrets(
+    namespace: string | null,
+    podSpec: Readonly<Record<string, unknown>>,
+  ): PullSecretFacts | { unknown: string } {
     for (const kind of ['serviceAccounts', 'secrets'] as const) {
       const health = this.health(kind);
       if (!health.ok) return { unknown: health.reason };
@@ -114,14 +123,23 @@ export class ClusterState implements ClusterView, NamespacedSource {
   }
 }
 
-function namespacedSink<T>(map: NamespacedMap<T>, toRecord: (object: unknown, name: string) => T): ResourceSink {
+function namespacedSink<T>(
+  map: NamespacedMap<T>,
+  toRecord: (object: unknown, name: string) => T,
+): ResourceSink {
   const entry = (item: unknown): [string, string, T] | undefined => {
     const { namespace, name } = metadataOf(item);
     if (namespace === undefined || name === undefined) return undefined;
     return [namespace, name, toRecord(item, name)];
   };
   return {
-    replace: (items) => map.replaceAll(items.flatMap((item) => { const e = entry(item); return e ? [e] : []; })),
+    replace: (items) =>
+      map.replaceAll(
+        items.flatMap((item) => {
+          const e = entry(item);
+          return e ? [e] : [];
+        }),
+      ),
     upsert: (item) => {
       const e = entry(item);
       if (e) map.set(...e);
@@ -144,7 +162,9 @@ export function metadataOf(item: unknown): { namespace?: string; name?: string }
 export function pullSecretNames(serviceAccount: unknown): string[] {
   const list = isRecord(serviceAccount) ? serviceAccount.imagePullSecrets : undefined;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((ref: unknown) => (isRecord(ref) && typeof ref.name === 'string' && ref.name !== '' ? [ref.name] : []));
+  return list.flatMap((ref: unknown) =>
+    isRecord(ref) && typeof ref.name === 'string' && ref.name !== '' ? [ref.name] : [],
+  );
 }
 
 export function secretFields(secret: unknown): { type?: unknown; data?: unknown; stringData?: unknown } {

@@ -39,9 +39,16 @@ export function nodeRecord(node: unknown, options: NodeRecordOptions = {}): Node
   const spec = field(node, 'spec');
   const status = field(node, 'status');
   const info = field(status, 'nodeInfo');
-  const os = str(field(info, 'operatingSystem')) ?? labels['kubernetes.io/os'] ?? labels['beta.kubernetes.io/os'] ?? '';
+  const os =
+    str(field(info, 'operatingSystem')) ??
+    labels['kubernetes.io/os'] ??
+    labels['beta.kubernetes.io/os'] ??
+    '';
   const architecture =
-    str(field(info, 'architecture')) ?? labels['kubernetes.io/arch'] ?? labels['beta.kubernetes.io/arch'] ?? '';
+    str(field(info, 'architecture')) ??
+    labels['kubernetes.io/arch'] ??
+    labels['beta.kubernetes.io/arch'] ??
+    '';
   const rawImages = field(status, 'images');
   const imageList = Array.isArray(rawImages) ? rawImages : [];
   const cap = options.imageCap ?? DEFAULT_NODE_IMAGE_CAP;
@@ -63,7 +70,10 @@ export function nodeRecord(node: unknown, options: NodeRecordOptions = {}): Node
 }
 
 /** Names are compared in the fully qualified form the container image also gets. */
-export function normaliseImageName(raw: string, options: Pick<NodeRecordOptions, 'pool' | 'normalised'> = {}): string {
+export function normaliseImageName(
+  raw: string,
+  options: Pick<NodeRecordOptions, 'pool' | 'normalised'> = {},
+): string {
   const cached = options.normalised?.get(raw);
   if (cached !== undefined) return cached;
   const parsed = parseImageReference(raw);
@@ -76,13 +86,20 @@ function taintOf(taint: unknown, pool: StringPool | undefined): Taint[] {
   const key = str(field(taint, 'key'));
   const effect = str(field(taint, 'effect'));
   if (key === undefined || effect === undefined) return [];
-  return [{ key: intern(key, pool), value: intern(str(field(taint, 'value')) ?? '', pool), effect: intern(effect, pool) }];
+  return [
+    {
+      key: intern(key, pool),
+      value: intern(str(field(taint, 'value')) ?? '', pool),
+      effect: intern(effect, pool),
+    },
+  ];
 }
 
 function stringMap(value: unknown, pool: StringPool | undefined): Record<string, string> {
   if (typeof value !== 'object' || value === null) return {};
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) if (typeof v === 'string') out[intern(key, pool)] = intern(v, pool);
+  for (const [key, v] of Object.entries(value))
+    if (typeof v === 'string') out[intern(key, pool)] = intern(v, pool);
   return out;
 }
 

@@ -9,12 +9,18 @@ type Spec = Readonly<Record<string, unknown>>;
 
 export function candidateNodes(nodes: Iterable<NodeRecord>, podSpec: Spec, complete = true): NodeFacts {
   const candidates: NodeFact[] = [];
-  const nodeName = typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '' ? podSpec.nodeName : undefined;
+  const nodeName =
+    typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '' ? podSpec.nodeName : undefined;
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
   for (const node of nodes) {
     if (nodeName !== undefined) {
       // Bound pods skip the scheduler, but the kubelet still refuses a node its selector rejects.
-      if (node.name !== nodeName || !selectorMatches(node, podSpec.nodeSelector) || !affinityMatches(node, podSpec)) continue;
+      if (
+        node.name !== nodeName ||
+        !selectorMatches(node, podSpec.nodeSelector) ||
+        !affinityMatches(node, podSpec)
+      )
+        continue;
     } else if (!canSchedule(node, podSpec, tolerations)) continue;
     candidates.push({
       name: node.name,
@@ -45,7 +51,10 @@ function selectorMatches(node: NodeRecord, selector: unknown): boolean {
 
 /** requiredDuringSchedulingIgnoredDuringExecution: terms are ORed, requirements inside a term ANDed. */
 function affinityMatches(node: NodeRecord, podSpec: Spec): boolean {
-  const required = get(get(get(podSpec.affinity, 'nodeAffinity'), 'requiredDuringSchedulingIgnoredDuringExecution'), 'nodeSelectorTerms');
+  const required = get(
+    get(get(podSpec.affinity, 'nodeAffinity'), 'requiredDuringSchedulingIgnoredDuringExecution'),
+    'nodeSelectorTerms',
+  );
   if (required === undefined) return true;
   if (!Array.isArray(required)) return false;
   return required.some((term) => termMatches(node, term));

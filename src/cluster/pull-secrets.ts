@@ -26,7 +26,11 @@ export function pullSecretFacts(
   if (sa.status === 'not-found') return { source: 'none', serviceAccount, secrets: [] };
   const names = sa.value.imagePullSecrets;
   if (names.length === 0) return { source: 'none', serviceAccount, secrets: [] };
-  return { source: 'serviceAccount', serviceAccount, secrets: names.map((name) => lookupSecret(source, ns, name)) };
+  return {
+    source: 'serviceAccount',
+    serviceAccount,
+    secrets: names.map((name) => lookupSecret(source, ns, name)),
+  };
 }
 
 function lookupSecret(source: NamespacedSource, namespace: string, name: string): SecretFact {

@@ -41,7 +41,9 @@ export function parseDockerConfigSecret(secret: SecretInput): ParsedDockerConfig
   const type = typeof secret.type === 'string' && secret.type !== '' ? secret.type : 'Opaque';
   const key = KEY_FOR_TYPE[type];
   if (key === undefined) {
-    return invalid(`type ${type}: the kubelet reads only ${DOCKER_CONFIG_JSON_TYPE} and ${DOCKERCFG_TYPE} (it skips this one)`);
+    return invalid(
+      `type ${type}: the kubelet reads only ${DOCKER_CONFIG_JSON_TYPE} and ${DOCKERCFG_TYPE} (it skips this one)`,
+    );
   }
   const content = secretValue(secret, key);
   if (content === 'bad-base64') return invalid(`data ${key} is not valid base64`);
@@ -53,7 +55,8 @@ export function parseDockerConfigSecret(secret: SecretInput): ParsedDockerConfig
 
 /** stringData wins over data, as the API server merges it on write. */
 function secretValue(secret: SecretInput, key: string): string | undefined | 'bad-base64' {
-  if (isRecord(secret.stringData) && typeof secret.stringData[key] === 'string') return secret.stringData[key];
+  if (isRecord(secret.stringData) && typeof secret.stringData[key] === 'string')
+    return secret.stringData[key];
   if (!isRecord(secret.data)) return undefined;
   const value = secret.data[key];
   if (typeof value !== 'string') return undefined;
@@ -71,7 +74,9 @@ export function parseDockerConfigJson(text: string, source: string, what = 'conf
     return invalid(`${what} "auths" is not an object (the kubelet fails the pull)`);
   }
   if (!auths || Object.keys(auths).length === 0) {
-    const looksFlat = Object.values(doc).some((value) => isRecord(value) && ('auth' in value || 'username' in value));
+    const looksFlat = Object.values(doc).some(
+      (value) => isRecord(value) && ('auth' in value || 'username' in value),
+    );
     return invalid(
       looksFlat
         ? `${what} has no "auths" (it is in the flat .dockercfg format; use type ${DOCKERCFG_TYPE} or wrap it in "auths")`
@@ -89,7 +94,9 @@ export function parseDockercfg(text: string, source: string, what = '.dockercfg'
   const keys = Object.keys(doc);
   if (keys.length === 0) return invalid(`${what} has no entries: no credentials`);
   if (keys.length === 1 && keys[0]?.toLowerCase() === 'auths') {
-    return invalid(`${what} holds {"auths": ...} (the .dockerconfigjson format; use type ${DOCKER_CONFIG_JSON_TYPE})`);
+    return invalid(
+      `${what} holds {"auths": ...} (the .dockerconfigjson format; use type ${DOCKER_CONFIG_JSON_TYPE})`,
+    );
   }
   return parseEntries(doc, source, what);
 }
@@ -101,7 +108,8 @@ function parseEntries(entries: Record<string, unknown>, source: string, what: st
       credentials.push({ secretName: source, key, username: '', password: '' });
       continue;
     }
-    if (!isRecord(entry)) return invalid(`${what} entry ${quoteKey(key)} is not an object (the kubelet fails the pull)`);
+    if (!isRecord(entry))
+      return invalid(`${what} entry ${quoteKey(key)} is not an object (the kubelet fails the pull)`);
     const fields = ['username', 'password', 'auth', 'email'].map((name) => goField(entry, name));
     if (fields.some((value) => value !== undefined && value !== null && typeof value !== 'string')) {
       return invalid(`${what} entry ${quoteKey(key)} has a non-string field (the kubelet fails the pull)`);
@@ -110,10 +118,14 @@ function parseEntries(entries: Record<string, unknown>, source: string, what: st
     if (auth) {
       const decoded = decodeAuthField(auth);
       if (decoded === 'bad-base64') {
-        return invalid(`${what} entry ${quoteKey(key)}: auth is not valid base64 (the kubelet fails the pull)`);
+        return invalid(
+          `${what} entry ${quoteKey(key)}: auth is not valid base64 (the kubelet fails the pull)`,
+        );
       }
       if (decoded === 'no-colon') {
-        return invalid(`${what} entry ${quoteKey(key)}: auth is not base64 of username:password (the kubelet fails the pull)`);
+        return invalid(
+          `${what} entry ${quoteKey(key)}: auth is not base64 of username:password (the kubelet fails the pull)`,
+        );
       }
       credentials.push({ secretName: source, key, ...decoded });
     } else credentials.push({ secretName: source, key, username: username ?? '', password: password ?? '' });
@@ -122,7 +134,9 @@ function parseEntries(entries: Record<string, unknown>, source: string, what: st
 }
 
 /** decodeDockerConfigFieldAuth: padded when the trimmed field ends in `=`, else unpadded. */
-export function decodeAuthField(field: string): { username: string; password: string } | 'bad-base64' | 'no-colon' {
+export function decodeAuthField(
+  field: string,
+): { username: string; password: string } | 'bad-base64' | 'no-colon' {
   const bytes = field.trim().endsWith('=') ? decodeStdBase64(field) : decodeRawBase64(field);
   if (bytes === undefined) return 'bad-base64';
   const text = bytes.toString('utf8');
@@ -134,7 +148,8 @@ export function decodeAuthField(field: string): { username: string; password: st
 /** base64.StdEncoding.DecodeString: padding required; CR and LF are ignored as Go ignores them. */
 export function decodeStdBase64(text: string): Buffer | undefined {
   const clean = text.replace(/[\r\n]/g, '');
-  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) return undefined;
+  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean))
+    return undefined;
   return Buffer.from(clean, 'base64');
 }
 
@@ -177,5 +192,7 @@ function invalid(reason: string): ParsedDockerConfig {
 export function parseDockerConfigFile(text: string, path: string): ParsedDockerConfig {
   const parsed = parseDockerConfigJson(text, path, path);
   if (parsed.credentials.length > 0 || !/"(credsStore|credHelpers)"/.test(text)) return parsed;
-  return invalid(`${path} keeps its credentials in a credential helper (credsStore/credHelpers), which is not read`);
+  return invalid(
+    `${path} keeps its credentials in a credential helper (credsStore/credHelpers), which is not read`,
+  );
 }

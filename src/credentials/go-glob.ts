@@ -75,7 +75,12 @@ function readClass(p: string[], start: number): CharClass | undefined {
   return {
     negated,
     next: i,
-    matches: (c) => ranges.some(([lo, hi]) => (lo.codePointAt(0) ?? 0) <= (c.codePointAt(0) ?? 0) && (c.codePointAt(0) ?? 0) <= (hi.codePointAt(0) ?? 0)),
+    matches: (c) =>
+      ranges.some(
+        ([lo, hi]) =>
+          (lo.codePointAt(0) ?? 0) <= (c.codePointAt(0) ?? 0) &&
+          (c.codePointAt(0) ?? 0) <= (hi.codePointAt(0) ?? 0),
+      ),
   };
 }
 
