@@ -2,12 +2,12 @@
 // Secrets and Nodes, fed through sinks by list+watch (or directly, in tests and benchmarks).
 // Raw objects are never kept: Secrets become parsed credentials or an invalid reason.
 
-import type { NodeFacts, PullSecretFacts } from '../core/facts.js';
+import type { NodeFacts, ObjectStatus, PullSecretFacts } from '../core/facts.js';
 import type { ClusterView } from '../core/gather.js';
 import { DOCKER_CONFIG_TYPES, secretFact } from '../credentials/docker-config.js';
 import { nodeRecord, type NodeRecord } from './node-record.js';
 import { candidateNodes } from './nodes.js';
-import { pullSecretFacts } from './pull-secrets.js';
+import { DEFAULT_NAMESPACE, pullSecretFacts } from './pull-secrets.js';
 import {
   NamespacedMap,
   StringPool,
@@ -109,6 +109,10 @@ export class ClusterState implements ClusterView, NamespacedSource {
       if (!health.ok) return { unknown: health.reason };
     }
     return pullSecretFacts(this, namespace, podSpec);
+  }
+
+  secretStatus(namespace: string | null, name: string): ObjectStatus {
+    return this.secret(namespace ?? DEFAULT_NAMESPACE, name).status;
   }
 
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined {

@@ -3,7 +3,7 @@
 // transferred or held), feeding a ClusterState that answers ClusterView from memory.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { NodeFacts, PullSecretFacts } from '../core/facts.js';
+import type { NodeFacts, ObjectStatus, PullSecretFacts } from '../core/facts.js';
 import type { ClusterView } from '../core/gather.js';
 import { DOCKER_CONFIG_TYPES } from '../credentials/docker-config.js';
 import { ClusterState, type ResourceKind } from './cluster-state.js';
@@ -96,6 +96,10 @@ export class ClusterReader implements ClusterView {
 
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined {
     return this.state.nodes(podSpec);
+  }
+
+  secretStatus(namespace: string | null, name: string): ObjectStatus {
+    return this.state.secretStatus(namespace, name);
   }
 
   private health(kind: ResourceKind): { ok: true } | { ok: false; reason: string } {

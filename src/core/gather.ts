@@ -3,19 +3,37 @@
 // engine never sees @kubernetes/client-node or HTTP. Everything here respects one deadline.
 
 import type { Config } from '../config/schema.js';
-import { formatReference, parseImageReference, repositoryName, type ImageReference } from '../image/reference.js';
+import {
+  formatReference,
+  parseImageReference,
+  repositoryName,
+  type ImageReference,
+} from '../image/reference.js';
 import { lookupCredentials } from '../credentials/keyring.js';
 import type { Workload } from '../workload/walker.js';
 import { RULES, type FactKind } from './catalog.js';
-import type { Facts, ImageFacts, NodeFacts, PullCredential, PullSecretFacts, RecentFailure } from './facts.js';
+import type {
+  Facts,
+  ImageFacts,
+  NodeFacts,
+  ObjectStatus,
+  PullCredential,
+  PullSecretFacts,
+  RecentFailure,
+} from './facts.js';
 import { actionFor } from './policy.js';
 
 /** Cluster knowledge (issue: cluster facts). Synchronous: served from informer caches. */
 export interface ClusterView {
   /** The pull secrets the kubelet would use for this pod spec, or why they are unknown. */
-  pullSecrets(namespace: string | null, podSpec: Readonly<Record<string, unknown>>): PullSecretFacts | { unknown: string };
+  pullSecrets(
+    namespace: string | null,
+    podSpec: Readonly<Record<string, unknown>>,
+  ): PullSecretFacts | { unknown: string };
   /** Candidate nodes for this pod spec; undefined when no node facts are known. */
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined;
+  /** Whether a Secret exists in the namespace (for the configured pullSecret patch). */
+  secretStatus?(namespace: string | null, name: string): ObjectStatus;
 }
 
 export interface ProbeRequest {
@@ -76,6 +94,16 @@ export async function gatherFacts(
       else pullSecrets = answer;
     }
   }
+  const configuredSecrets = new Map<string, ObjectStatus>();
+  if (needed.has('registry') && sources.cluster?.secretStatus) {
+    for (const registry of config.registries) {
+      if (registry.pullSecret)
+        configuredSecrets.set(
+          registry.pullSecret,
+          sources.cluster.secretStatus(workload.namespace, registry.pullSecret),
+        );
+    }
+  }
   const nodes = needed.has('nodes') ? sources.cluster?.nodes(workload.podSpec) : undefined;
 
   let images: ReadonlyMap<string, ImageFacts> = new Map();
@@ -97,6 +125,7 @@ export async function gatherFacts(
   return {
     ...(pullSecrets ? { pullSecrets } : {}),
     ...(clusterUnknown ? { clusterUnknown } : {}),
+    ...(configuredSecrets.size > 0 ? { configuredSecrets } : {}),
     ...(nodes ? { nodes } : {}),
     images,
     recentFailures,
