@@ -11,7 +11,7 @@ export interface GoUrl {
 
 /** url.Parse(raw) for an absolute `scheme://authority/path` URL; undefined where Go returns an error. */
 export function parseGoUrl(raw: string): GoUrl | undefined {
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined; // invalid control character in URL
+  if ([...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return undefined; // Go: invalid control character in URL
   const hash = raw.indexOf('#');
   const withoutFragment = hash === -1 ? raw : raw.slice(0, hash);
   if (hash !== -1 && unescape(raw.slice(hash + 1), 'fragment') === undefined) return undefined;
