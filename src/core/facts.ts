@@ -56,6 +56,8 @@ export interface SecretFact {
   readonly status: ObjectStatus;
   /** Why the kubelet cannot use it (wrong type, missing key, bad base64, bad JSON, empty auths). */
   readonly invalid?: string;
+  /** Why the status is `unknown` (not in the audited manifests, cache not synced). */
+  readonly unknownReason?: string;
   readonly credentials: readonly PullCredential[];
 }
 
@@ -94,6 +96,8 @@ export interface RecentFailure {
 export interface Facts {
   /** Undefined when cluster facts are unknown (no API, or a Secret the audit cannot see). */
   readonly pullSecrets?: PullSecretFacts;
+  /** Existence in the workload namespace of the Secrets named by config.registries[].pullSecret (for patches). */
+  readonly configuredSecrets?: ReadonlyMap<string, ObjectStatus>;
   /** Why cluster facts are unknown, for messages. */
   readonly clusterUnknown?: string;
   /** Undefined when no node facts are known: the configured platform is assumed. */

@@ -16,6 +16,7 @@ import type {
   Facts,
   ImageFacts,
   NodeFacts,
+  ObjectStatus,
   PullCredential,
   PullSecretFacts,
   RecentFailure,
@@ -31,6 +32,8 @@ export interface ClusterView {
   ): PullSecretFacts | { unknown: string };
   /** Candidate nodes for this pod spec; undefined when no node facts are known. */
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined;
+  /** Whether a Secret exists in the namespace (for the configured pullSecret patch). */
+  secretStatus?(namespace: string | null, name: string): ObjectStatus;
 }
 
 export interface ProbeRequest {
@@ -91,6 +94,16 @@ export async function gatherFacts(
       else pullSecrets = answer;
     }
   }
+  const configuredSecrets = new Map<string, ObjectStatus>();
+  if (needed.has('registry') && sources.cluster?.secretStatus) {
+    for (const registry of config.registries) {
+      if (registry.pullSecret)
+        configuredSecrets.set(
+          registry.pullSecret,
+          sources.cluster.secretStatus(workload.namespace, registry.pullSecret),
+        );
+    }
+  }
   const nodes = needed.has('nodes') ? sources.cluster?.nodes(workload.podSpec) : undefined;
 
   let images: ReadonlyMap<string, ImageFacts> = new Map();
@@ -112,6 +125,7 @@ export async function gatherFacts(
   return {
     ...(pullSecrets ? { pullSecrets } : {}),
     ...(clusterUnknown ? { clusterUnknown } : {}),
+    ...(configuredSecrets.size > 0 ? { configuredSecrets } : {}),
     ...(nodes ? { nodes } : {}),
     images,
     recentFailures,

@@ -4,5 +4,15 @@ import type { Rule } from '../rule.js';
 import { imageReferenceInvalid } from './image-reference-invalid.js';
 import { imageTagMutable } from './image-tag-mutable.js';
 import { pullPolicyNever } from './pull-policy-never.js';
+import { pullPolicyNeverAbsent } from './pull-policy-never-absent.js';
+import { pullSecretInvalid } from './pull-secret-invalid.js';
+import { pullSecretNotFound } from './pull-secret-not-found.js';
 
-export const RULE_MODULES: readonly Rule[] = [imageReferenceInvalid, imageTagMutable, pullPolicyNever];
+export const RULE_MODULES: readonly Rule[] = [
+  imageReferenceInvalid,
+  imageTagMutable,
+  pullPolicyNever,
+  pullPolicyNeverAbsent,
+  pullSecretNotFound,
+  pullSecretInvalid,
+];
