@@ -2,7 +2,7 @@
 // output with comments, `---` separators and empty documents) and JSON, which YAML 1.2 reads too.
 // Source ranges are kept so findings can point at the line of a container's `image:` value.
 
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { InputProblem } from './inputs.js';
 
 export interface ParsedDocument {
@@ -29,7 +29,9 @@ export function parseDocuments(source: string, text: string): ParsedText {
   const documents: ParsedDocument[] = [];
   const problems: InputProblem[] = [];
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const line = (offset: number): number => lineCounter.linePos(offset).line;
+  // Errors found at the end of input (an unclosed bracket) point at the last written line, not past it.
+  const lastOffset = Math.max(0, text.trimEnd().length - 1);
+  const line = (offset: number): number => lineCounter.linePos(Math.min(offset, lastOffset)).line;
   // An input with no document at all (only comments) comes back as an EmptyStream with its own errors.
   if ('empty' in parsed) {
     for (const error of parsed.errors)
@@ -56,6 +58,8 @@ export function parseDocuments(source: string, text: string): ParsedText {
       });
       return;
     }
+    // A document of only comments (between `---` separators) holds a null scalar: nothing to audit.
+    if (value === null || value === undefined) return;
     const start = line(doc.contents.range[0]);
     documents.push({
       source,
@@ -68,18 +72,34 @@ export function parseDocuments(source: string, text: string): ParsedText {
   return { documents, problems };
 }
 
+/** Walks the node tree; for a map entry the key's line counts (where `image:` is written). */
 function lineAt(doc: Document.Parsed, pointer: string, line: (offset: number) => number): number | undefined {
-  const path = pointer
+  const tokens = pointer
     .split('/')
     .slice(1)
-    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((token) => (/^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : token));
-  for (let length = path.length; length >= 0; length -= 1) {
-    const node: unknown = length === 0 ? doc.contents : doc.getIn(path.slice(0, length), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) return line(range[0]);
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = doc.contents;
+  let found = rangeStart(node);
+  for (const token of tokens) {
+    let next: unknown;
+    let at: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === token);
+      next = pair?.value;
+      at = rangeStart(pair?.key) ?? rangeStart(next);
+    } else if (isSeq(node) && /^(0|[1-9][0-9]*)$/.test(token)) {
+      next = node.items[Number(token)];
+      at = rangeStart(next);
+    }
+    if (at === undefined) break;
+    found = at;
+    node = next;
   }
-  return undefined;
+  return found === undefined ? undefined : line(found);
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 function firstLine(message: string): string {
