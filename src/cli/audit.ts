@@ -13,6 +13,7 @@ import { formatText } from '../audit/format-text.js';
 import { readStream } from '../audit/inputs.js';
 import { auditExitCode, describeProblem, type AuditReport, type FailOn } from '../audit/report.js';
 import { runAudit, type AuditDependencies, type ManifestViewFactory } from '../audit/run.js';
+import { defaultAuditSources } from './audit-sources.js';
 
 export interface AuditIO {
   readonly stdout: (text: string) => void;
@@ -77,7 +78,7 @@ export function processIO(): AuditIO {
 
 export function auditCommand(options: { io?: AuditIO; sources?: AuditSourceFactories } = {}): Command {
   const io = options.io ?? processIO();
-  const sources = options.sources ?? {};
+  const sources = options.sources ?? defaultAuditSources();
   return new Command('audit')
     .description('check manifests with the same rules as the webhook (for CI)')
     .option('-f, --filename <path>', 'file, directory (recursive) or - for stdin; repeatable', collect)
