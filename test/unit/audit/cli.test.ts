@@ -1,0 +1,171 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { auditCommand, type AuditIO, type AuditSourceFactories } from '../../../src/cli/audit.js';
+import type { RegistryProber } from '../../../src/core/gather.js';
+import { BROKEN, MIXED, writeTree } from './fixtures.js';
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  code: number | undefined;
+}
+
+async function audit(
+  args: string[],
+  io: Partial<AuditIO> = {},
+  sources: AuditSourceFactories = {},
+): Promise<Run> {
+  const run: Run = { stdout: '', stderr: '', code: undefined };
+  const full: AuditIO = {
+    stdout: (text) => void (run.stdout += text),
+    stderr: (text) => void (run.stderr += text),
+    readStdin: () => Promise.resolve(''),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    cwd: process.cwd(),
+    now: () => 0,
+    setExitCode: (code) => void (run.code = code),
+    ...io,
+  };
+  await auditCommand({ io: full, sources }).exitOverride().parseAsync(args, { from: 'user' });
+  return run;
+}
+
+const CLEAN =
+  'apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  containers: [{name: c, image: "busybox:1.36"}]\n';
+const WARN_ONLY = CLEAN.replace('busybox:1.36', 'busybox');
+
+describe('pullguard audit exit codes', () => {
+  it('0 when clean, with a summary line', async () => {
+    const root = writeTree({ 'ok.yaml': CLEAN });
+    const run = await audit(['-f', root]);
+    expect(run).toEqual({ stdout: '1 resource audited, 0 deny, 0 warn\n', stderr: '', code: 0 });
+  });
+
+  it('0 with warnings only, 1 with --fail-on warn', async () => {
+    const root = writeTree({ 'warn.yaml': WARN_ONLY });
+    expect((await audit(['-f', root])).code).toBe(0);
+    expect((await audit(['-f', root, '--fail-on', 'warn'])).code).toBe(1);
+  });
+
+  it('1 on any deny, printing one line per finding', async () => {
+    const root = writeTree({ 'app.yaml': MIXED });
+    const run = await audit(['-f', join(root, 'app.yaml')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n').filter((line) => /^(deny|warn) /.test(line))).toHaveLength(3);
+    expect(run.stderr).toBe('');
+  });
+
+  it('2 on a broken document, after auditing the rest, naming file, document and line on stderr', async () => {
+    const root = writeTree({ 'app.yaml': MIXED, 'broken.yaml': BROKEN });
+    const run = await audit(['-f', root, '-o', 'json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 1, resources: 4 } });
+    expect(run.stderr).toBe(
+      `pullguard audit: ${join(root, 'broken.yaml')}, document 2, line 10: Flow sequence in block collection must be sufficiently indented and end with a ]\n`,
+    );
+  });
+
+  it('2 with one clear line for an unreadable file', async () => {
+    const run = await audit(['-f', '/nonexistent/pods.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'pullguard audit: /nonexistent/pods.yaml: cannot read: no such file or directory\n',
+    );
+  });
+
+  it.each([
+    [[], 'no input: pass -f FILE, -f DIR or -f - (stdin)'],
+    [['-f', '-', '-o', 'xml'], '--output must be one of text, json, sarif, junit, not "xml"'],
+    [['-f', '-', '--fail-on', 'all'], '--fail-on must be deny or warn, not "all"'],
+    [
+      ['-f', '-', '--platform', 'amd64'],
+      '--platform must look like os/arch or os/arch/variant (linux/arm64), not "amd64"',
+    ],
+    [['-f', '-', '--registry'], '--registry is not available in this build'],
+    [['-f', '-', '--cluster'], '--cluster is not available in this build'],
+    [['-f', '-', '--config', '/nonexistent/config.yaml'], '/nonexistent/config.yaml: cannot read: ENOENT'],
+  ])('2 on bad usage %j', async (args, message) => {
+    const run = await audit(args);
+    expect(run).toEqual({ stdout: '', stderr: `pullguard audit: ${message}\n`, code: 2 });
+  });
+
+  it('2 on an invalid config, naming the key', async () => {
+    const root = writeTree({ 'config.yaml': 'rules:\n  image-tag-mutable: maybe\n' });
+    const run = await audit(['-f', '-', '--config', join(root, 'config.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/rules/image-tag-mutable: must be one of deny, warn, patch, off');
+  });
+});
+
+describe('pullguard audit options', () => {
+  it('reads stdin and applies the config (a rule turned off)', async () => {
+    const root = writeTree({ 'config.yaml': 'rules:\n  image-reference-invalid: "off"\n' });
+    const readStdin = () => Promise.resolve(MIXED);
+    const run = await audit(['-f', '-', '--config', join(root, 'config.yaml'), '-o', 'json'], { readStdin });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 0, warn: 2, resources: 3 } });
+  });
+
+  it('colours on a TTY unless NO_COLOR is set', async () => {
+    const root = writeTree({ 'warn.yaml': WARN_ONLY });
+    expect((await audit(['-f', root], { stdoutIsTTY: true })).stdout).toContain('\u001b[33m');
+    expect((await audit(['-f', root], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(
+      '\u001b',
+    );
+  });
+
+  it('passes --docker-config and the platform to the registry factory and uses its prober', async () => {
+    const root = writeTree({ 'warn.yaml': WARN_ONLY });
+    const seen: { dockerConfigPath?: string; platform: string }[] = [];
+    let probed = 0;
+    const prober: RegistryProber = {
+      probe: () => {
+        probed += 1;
+        return Promise.resolve(new Map());
+      },
+    };
+    const sources: AuditSourceFactories = {
+      registry: ({ config, dockerConfigPath }) => {
+        seen.push({ platform: config.platform, ...(dockerConfigPath ? { dockerConfigPath } : {}) });
+        return prober;
+      },
+    };
+    const args = [
+      '-f',
+      root,
+      '--registry',
+      '--docker-config',
+      '/ci/docker.json',
+      '--platform',
+      'linux/arm64',
+    ];
+    const run = await audit(args, {}, sources);
+    expect(run.code).toBe(0);
+    expect(seen).toEqual([{ dockerConfigPath: '/ci/docker.json', platform: 'linux/arm64' }]);
+    expect(probed).toBe(1);
+  });
+
+  it('shows progress on a TTY stderr only once the audit has taken more than a second', async () => {
+    const root = writeTree({ 'app.yaml': MIXED });
+    let clock = 0;
+    const costing = (ms: number): AuditSourceFactories => ({
+      registry: () => ({
+        probe: () => {
+          clock += ms;
+          return Promise.resolve(new Map());
+        },
+      }),
+    });
+    const tty = { stderrIsTTY: true, now: () => clock };
+    // Three workloads probed at 300 ms each stay under a second: no progress.
+    expect((await audit(['-f', root, '--registry'], tty, costing(300))).stderr).toBe('');
+    clock = 0;
+    const slow = await audit(['-f', root, '--registry'], tty, costing(600));
+    expect(slow.stderr).toContain('pullguard audit: 3/3 resources');
+    expect(slow.stderr.endsWith('\r\u001b[K')).toBe(true);
+    clock = 0;
+    expect((await audit(['-f', root, '--registry'], { now: () => clock }, costing(600))).stderr).toBe('');
+  });
+});
