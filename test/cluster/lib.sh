@@ -51,7 +51,7 @@ start_daemon() {
     return 0
   fi
   mkdir -p "$RUN" "$LOGS"
-  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   log "started $name (pid $!), log $LOGS/$name.log"
 }
@@ -76,6 +76,7 @@ dead_daemons() {
     [[ -e "$f" ]] || continue
     if ! running "$(cat "$f")"; then
       log "$(basename "$f" .pid) exited; see $LOGS/$(basename "$f" .pid).log"
+      FAILED+=("$(basename "$f" .pid)")
       found=0
     fi
   done
@@ -97,13 +98,17 @@ wait_for() {
   done
 }
 
-# show_logs: on failure, say where the logs are and show their tails.
+# show_logs: on failure, say where the logs are and show the tails of the daemons that
+# exited (or of all of them when none did).
+FAILED=()
 show_logs() {
-  local f
+  local f n=20 files=()
   log "something failed; logs are in $LOGS"
-  for f in "$LOGS"/*.log; do
+  for f in "${FAILED[@]}"; do files+=("$LOGS/$f.log"); done
+  if ((${#files[@]} == 0)); then files=("$LOGS"/*.log); n=8; fi
+  for f in "${files[@]}"; do
     [[ -f "$f" ]] || continue
-    echo "----- tail $f" >&2
-    tail -n 15 "$f" >&2
+    echo "----- tail -n $n $f" >&2
+    tail -n "$n" "$f" | cut -c1-400 >&2
   done
 }

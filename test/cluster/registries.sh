@@ -15,8 +15,8 @@ trust_registry() {
   local d="$1/$2"
   mkdir -p "$d"
   if [[ -n "${3:-}" ]]; then
-    printf 'server = "https://%s"\n[host."https://%s"]\n  capabilities = ["pull", "resolve"]\n  ca = "%s"\n' \
-      "$2" "$2" "$3" >"$d/hosts.toml"
+    printf 'server = "https://%s"\nca = "%s"\n[host."https://%s"]\n  capabilities = ["pull", "resolve"]\n  ca = "%s"\n' \
+      "$2" "$3" "$2" "$3" >"$d/hosts.toml"
   else
     printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' \
       "$2" "$2" >"$d/hosts.toml"

@@ -30,7 +30,7 @@ start_daemon etcd etcd --name pullguard --data-dir "$DIR/etcd" \
   --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
   --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
   --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster "pullguard=http://127.0.0.1:$ETCD_PEER_PORT"
+  --initial-cluster "pullguard=http://127.0.0.1:$ETCD_PEER_PORT" --logger zap
 wait_for 30 etcd etcdctl --endpoints "127.0.0.1:$ETCD_PORT" endpoint health
 
 # --- control plane ------------------------------------------------------------------------------
