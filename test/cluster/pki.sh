@@ -61,6 +61,7 @@ make_pki() {
     "DNS:kubernetes,DNS:kubernetes.default,DNS:$svc,DNS:$svc.cluster.local,DNS:localhost,IP:127.0.0.1,IP:$API_SERVICE_IP,IP:$NODE_IP" \
     serverAuth
   cert apiserver-kubelet-client kube-apiserver-kubelet-client system:masters "" clientAuth
+  cert front-proxy-client front-proxy-client "" "" clientAuth
   cert admin pullguard-admin system:masters "" clientAuth
   cert controller-manager system:kube-controller-manager "" "" clientAuth
   cert scheduler system:kube-scheduler "" "" clientAuth

@@ -46,6 +46,10 @@ start_daemon kube-apiserver "$BIN/kube-apiserver" \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --service-cluster-ip-range "$SERVICE_CIDR" \
   --authorization-mode Node,RBAC --allow-privileged=true \
+  --requestheader-client-ca-file "$PKI/ca.crt" --requestheader-allowed-names front-proxy-client \
+  --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+  --requestheader-extra-headers-prefix X-Remote-Extra- \
+  --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
   --enable-admission-plugins NodeRestriction,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook
 wait_for 60 kube-apiserver kubectl get --raw /readyz
 
@@ -181,3 +185,6 @@ echo "export KUBECONFIG=$DIR/kubeconfig"
 echo "export PULLGUARD_TESTBED_DIR=$DIR"
 echo "export PULLGUARD_REGISTRY_PLAIN=$REGISTRY_PLAIN"
 echo "export PULLGUARD_REGISTRY_TLS=$REGISTRY_TLS"
+echo "export PULLGUARD_REGISTRY_USER=$REGISTRY_USER"
+echo "export PULLGUARD_REGISTRY_PASS=$REGISTRY_PASS"
+echo "export PULLGUARD_TESTBED_CA=$PKI/ca.crt"
