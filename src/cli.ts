@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config/load.js';
+import { auditCommand } from './cli/audit.js';
 import { certsCommand } from './cli/certs.js';
 import { EXIT_BAD_INPUT, UsageError } from './cli/errors.js';
 import { serveCommand } from './cli/serve.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serveCommand());
+  program.addCommand(auditCommand());
   program.addCommand(certsCommand());
   for (const command of program.commands) command.exitOverride();
   return program;

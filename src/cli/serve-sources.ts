@@ -2,6 +2,7 @@
 // the registry prober, and the watcher's failure history. One place wires every adapter.
 
 import type { Registry } from 'prom-client';
+import { ClusterReader } from '../cluster/reader.js';
 import type { Config } from '../config/schema.js';
 import type { FactSources } from '../core/gather.js';
 import type { PatchExtension } from '../admission/handler.js';
@@ -15,10 +16,20 @@ export interface ServeRuntime {
 }
 
 export async function buildServeSources(
-  _options: { cluster: boolean; kubeconfig?: string; watch?: boolean },
+  options: { cluster: boolean; kubeconfig?: string; watch?: boolean },
   _config: Config,
-  _logger: Logger,
+  logger: Logger,
   _registry: Registry,
 ): Promise<ServeRuntime> {
-  return { sources: {}, mutateExtensions: [], ready: () => true, stop: async () => {} };
+  const cluster = options.cluster
+    ? ClusterReader.fromKubeconfig(options.kubeconfig, {
+        onError: (message) => logger.warn({ source: 'cluster' }, message),
+      }).start()
+    : undefined;
+  return {
+    sources: { ...(cluster ? { cluster } : {}) },
+    mutateExtensions: [],
+    ready: () => cluster?.isReady() ?? true,
+    stop: async () => cluster?.stop(),
+  };
 }

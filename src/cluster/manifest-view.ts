@@ -18,6 +18,8 @@ import {
 export interface ManifestViewOptions {
   /** Treat absent objects as not found (the manifests are the whole namespace). */
   readonly complete?: boolean;
+  /** The live cluster (audit --cluster): asked for what the manifests do not hold, and for nodes. */
+  readonly fallback?: NamespacedSource & Pick<ClusterView, 'nodes'>;
 }
 
 export class ManifestClusterView implements ClusterView, NamespacedSource {
@@ -48,12 +50,14 @@ export class ManifestClusterView implements ClusterView, NamespacedSource {
   serviceAccount(namespace: string, name: string): Lookup<ServiceAccountRecord> {
     const value = this.serviceAccounts.get(namespace, name);
     if (value) return { status: 'found', value };
+    if (this.options.fallback) return this.options.fallback.serviceAccount(namespace, name);
     return this.absent(`ServiceAccount ${JSON.stringify(name)}`);
   }
 
   secret(namespace: string, name: string): Lookup<SecretRecord> {
     const value = this.secrets.get(namespace, name);
     if (value) return { status: 'found', value };
+    if (this.options.fallback) return this.options.fallback.secret(namespace, name);
     return this.absent(`Secret ${JSON.stringify(name)}`);
   }
 
@@ -64,9 +68,9 @@ export class ManifestClusterView implements ClusterView, NamespacedSource {
     return pullSecretFacts(this, namespace, podSpec);
   }
 
-  /** Manifests carry no nodes: the configured platform is assumed. */
-  nodes(): NodeFacts | undefined {
-    return undefined;
+  /** Manifests carry no nodes: the live cluster's, or none (the configured platform is assumed). */
+  nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined {
+    return this.options.fallback?.nodes(podSpec);
   }
 
   secretStatus(namespace: string | null, name: string): ObjectStatus {

@@ -9,6 +9,7 @@ import { DOCKER_CONFIG_TYPES } from '../credentials/docker-config.js';
 import { ClusterState, type ResourceKind } from './cluster-state.js';
 import { kubeListWatch, loadKubeConfig } from './kube-client.js';
 import { Reflector, type ListWatchClient, type ReflectorOptions } from './reflector.js';
+import type { Lookup, NamespacedSource, SecretRecord, ServiceAccountRecord } from './store.js';
 
 export interface ClusterReaderOptions extends ReflectorOptions {
   /** nodeStatusMaxImages of the cluster's kubelets (default 50). */
@@ -20,7 +21,7 @@ type ClientFactory = (
   fieldSelector?: string,
 ) => ListWatchClient;
 
-export class ClusterReader implements ClusterView {
+export class ClusterReader implements ClusterView, NamespacedSource {
   readonly state: ClusterState;
   private readonly reflectors: ReadonlyMap<ResourceKind, readonly Reflector[]>;
 
@@ -96,6 +97,14 @@ export class ClusterReader implements ClusterView {
 
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined {
     return this.state.nodes(podSpec);
+  }
+
+  serviceAccount(namespace: string, name: string): Lookup<ServiceAccountRecord> {
+    return this.state.serviceAccount(namespace, name);
+  }
+
+  secret(namespace: string, name: string): Lookup<SecretRecord> {
+    return this.state.secret(namespace, name);
   }
 
   secretStatus(namespace: string | null, name: string): ObjectStatus {

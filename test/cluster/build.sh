@@ -21,6 +21,9 @@ exec 9>"$cache/build.lock"
 flock 9   # one build at a time; a second caller waits and then finds the binaries
 if ! have_all; then
   command -v go >/dev/null || { echo "build.sh: go is not on PATH" >&2; exit 1; }
+  # go needs HOME for its default caches (a CI environment may not set it).
+  HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+  export HOME
   mkdir -p "$bin.tmp"
   start=$SECONDS
   cd "$here"

@@ -11,7 +11,15 @@ import type { Rule } from '../rule.js';
 export const pullPolicyNeverAbsent: Rule = {
   id: 'pull-policy-never-absent',
   check({ pullPolicy, ref, facts, container }) {
-    if (pullPolicy !== 'Never' || !ref || !facts.nodes) return undefined;
+    if (pullPolicy !== 'Never' || !ref) return undefined;
+    if (!facts.nodes) {
+      // Deny only on certainty: without node facts this can only say what it could not check.
+      return {
+        detail:
+          'imagePullPolicy Never; could not check whether any node has the image: no node facts (cluster not read)',
+        certain: false,
+      };
+    }
     const { candidates, complete } = facts.nodes;
     if (candidates.length === 0) return undefined; // unschedulable: not an image question
     if (candidates.some((node) => nodeHasImage(node, ref))) return undefined;

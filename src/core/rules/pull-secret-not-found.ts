@@ -4,8 +4,8 @@ import { quoted, reportsOn } from './pod-level.js';
 /**
  * A referenced imagePullSecret that does not exist: the kubelet emits FailedToRetrieveImagePullSecret
  * and pulls without it. Reported once per pod (see pod-level.ts). Secrets whose existence is unknown
- * (API unreachable, audit without the Secret in its manifests) are never called missing: the
- * finding then says what could not be checked and is uncertain.
+ * (API unreachable, audit without the Secret in its manifests) are never called missing, and, this
+ * being a warn-level rule, yield no finding (contract: a check without its facts reports nothing).
  */
 export const pullSecretNotFound: Rule = {
   id: 'pull-secret-not-found',
@@ -14,14 +14,7 @@ export const pullSecretNotFound: Rule = {
     if (!reportsOn(context, undefined)) return undefined;
     const ns = workload.namespace ?? 'default';
     const pullSecrets = facts.pullSecrets;
-    if (!pullSecrets) {
-      const own = workload.podSpec.imagePullSecrets;
-      if (facts.clusterUnknown === undefined || !Array.isArray(own) || own.length === 0) return undefined;
-      return {
-        detail: `could not check that its imagePullSecrets exist: ${facts.clusterUnknown}`,
-        certain: false,
-      };
-    }
+    if (!pullSecrets) return undefined;
     const via =
       pullSecrets.source === 'serviceAccount'
         ? ` (from ServiceAccount "${pullSecrets.serviceAccount?.name}")`
@@ -40,11 +33,6 @@ export const pullSecretNotFound: Rule = {
         certain: true,
       };
     }
-    const unknown = pullSecrets.secrets.filter((s) => s.status === 'unknown');
-    if (unknown.length === 0) return undefined;
-    return {
-      detail: `could not check imagePullSecret ${quoted(unknown.map((s) => s.name))}: ${unknown[0]?.unknownReason ?? 'unknown'}`,
-      certain: false,
-    };
+    return undefined;
   },
 };

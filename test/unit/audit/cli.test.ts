@@ -53,7 +53,7 @@ describe('pullguard audit exit codes', () => {
     const root = writeTree({ 'app.yaml': MIXED });
     const run = await audit(['-f', join(root, 'app.yaml')]);
     expect(run.code).toBe(1);
-    expect(run.stdout.split('\n').filter((line) => /^(deny|warn) /.test(line))).toHaveLength(3);
+    expect(run.stdout.split('\n').filter((line) => /^(deny|warn) /.test(line))).toHaveLength(4);
     expect(run.stderr).toBe('');
   });
 
@@ -105,7 +105,7 @@ describe('pullguard audit options', () => {
     const readStdin = () => Promise.resolve(MIXED);
     const run = await audit(['-f', '-', '--config', join(root, 'config.yaml'), '-o', 'json'], { readStdin });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 0, warn: 2, resources: 3 } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 0, warn: 3, resources: 3 } });
   });
 
   it('colours on a TTY unless NO_COLOR is set', async () => {

@@ -56,7 +56,7 @@ describe('json output', () => {
       expect(String(finding.message).startsWith(`[${String(finding.rule)}] `)).toBe(true);
     }
     expect(output.findings.find((f) => f.kind === 'Pod')?.namespace).toBeNull();
-    expect(output.summary).toMatchObject({ deny: 2, warn: 4, resources: 7 });
+    expect(output.summary).toMatchObject({ deny: 2, warn: 6, resources: 7 });
   });
 });
 
@@ -90,7 +90,7 @@ describe('sarif output', () => {
     const appText = readFileSync(join(root, 'app.yaml'), 'utf8').split('\n');
     const appResults =
       run?.results.filter((r) => r.locations[0]?.physicalLocation.artifactLocation.uri === 'app.yaml') ?? [];
-    expect(appResults).toHaveLength(3);
+    expect(appResults).toHaveLength(4);
     for (const result of appResults) {
       expect(appText[(result.locations[0]?.physicalLocation.region.startLine ?? 0) - 1]).toMatch(
         /^\s+image: /,
@@ -147,7 +147,7 @@ describe('text output', () => {
     const findingLines = lines.filter((line) => /^(deny|warn|patch) /.test(line));
     expect(findingLines).toHaveLength(report.findings.length);
     expect(lines.some((line) => line.includes('\u001b'))).toBe(false);
-    expect(lines.at(-1)).toBe('7 resources audited, 2 deny, 4 warn, 1 input error');
+    expect(lines.at(-1)).toBe('7 resources audited, 2 deny, 6 warn, 1 input error');
     expect(lines.filter((line) => line.startsWith('Pod broken ('))).toHaveLength(2);
   });
 

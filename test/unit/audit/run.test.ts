@@ -22,6 +22,7 @@ describe('runAudit', () => {
       'web/sidecar/image-tag-mutable/warn',
       'broken/init/image-reference-invalid/deny',
       'broken/main/pull-policy-never/warn',
+      'broken/main/pull-policy-never-absent/warn',
     ]);
     const lines = readFileSync(join(root, 'app.yaml'), 'utf8').split('\n');
     for (const finding of report.findings) {
@@ -29,7 +30,7 @@ describe('runAudit', () => {
         `image: ${finding.image.startsWith('R') ? `"${finding.image}"` : finding.image}`,
       );
     }
-    expect(report.summary).toEqual({ deny: 1, warn: 2, patch: 0, resources: 3 });
+    expect(report.summary).toEqual({ deny: 1, warn: 3, patch: 0, resources: 3 });
     expect(report.findings[0]?.namespace).toBe('shop');
     expect(report.findings[1]?.namespace).toBeNull();
   });

@@ -48,6 +48,8 @@ describe('offline rules on every workload kind', () => {
       ['image-reference-invalid', 'deny', 'bad', `${POD_SPEC_POINTER[kind]}/containers/0`],
       ['image-tag-mutable', 'warn', 'latest', `${POD_SPEC_POINTER[kind]}/containers/1`],
       ['pull-policy-never', 'warn', 'never', `${POD_SPEC_POINTER[kind]}/containers/2`],
+      // Deny-level, but without node facts it can only warn about what it could not check.
+      ['pull-policy-never-absent', 'warn', 'never', `${POD_SPEC_POINTER[kind]}/containers/2`],
     ]);
     expect(result.denials).toHaveLength(1);
     expect(result.denials[0]?.message).toBe(
@@ -56,6 +58,7 @@ describe('offline rules on every workload kind', () => {
     expect(result.warnings).toEqual([
       '[image-tag-mutable] container "latest" image "nginx": no tag (means latest) is not reproducible and defaults imagePullPolicy to Always; pin a version or digest',
       '[pull-policy-never] container "never" image "busybox:1.36": imagePullPolicy Never runs only where the image is preloaded (else ErrImageNeverPull)',
+      '[pull-policy-never-absent] container "never" image "busybox:1.36": imagePullPolicy Never; could not check whether any node has the image: no node facts (cluster not read)',
     ]);
     expect(result.findings[0]).toMatchObject({
       kind,
