@@ -74,8 +74,9 @@ export class RegistryHttpClient {
     }
   }
 
+  /** Drops every connection at once: probes still running end as failed, nothing waits for them. */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy()));
     this.agents.clear();
   }
 
