@@ -29,7 +29,10 @@ export function buildConfig(raw: unknown, source = 'config'): Config {
     RULES.map((rule) => [rule.id, parsed.rules[rule.id] ?? rule.defaultAction]),
   ) as Record<RuleId, Action>;
   if (parsed.probe.timeoutMs >= parsed.budgetMs) {
-    throw new ConfigError(source, `/probe/timeoutMs (${parsed.probe.timeoutMs}) must be below /budgetMs (${parsed.budgetMs})`);
+    throw new ConfigError(
+      source,
+      `/probe/timeoutMs (${parsed.probe.timeoutMs}) must be below /budgetMs (${parsed.budgetMs})`,
+    );
   }
   return deepFreeze({ ...parsed, rules });
 }

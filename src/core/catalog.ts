@@ -24,7 +24,8 @@ export const RULES = [
     defaultAction: 'deny',
     needs: [],
     patchable: false,
-    summary: 'The image reference breaks the distribution grammar; the kubelet would report InvalidImageName.',
+    summary:
+      'The image reference breaks the distribution grammar; the kubelet would report InvalidImageName.',
     fix: 'Write the reference as [registry[:port]/]repository[:tag][@sha256:digest] with a lowercase repository.',
   },
   {

@@ -50,7 +50,10 @@ export function evaluate(input: EvaluationInput): Evaluation {
   return {
     findings: visible,
     denials,
-    warnings: mode === 'validate' || mode === 'mutate' ? visible.filter((f) => f.action !== 'deny').map((f) => f.message) : [],
+    warnings:
+      mode === 'validate' || mode === 'mutate'
+        ? visible.filter((f) => f.action !== 'deny').map((f) => f.message)
+        : [],
     patch,
     allowed: mode === 'mutate' || denials.length === 0,
   };
@@ -71,7 +74,8 @@ function containersToJudge(input: EvaluationInput): readonly ContainerEntry[] {
   const { workload, previous, operation } = input;
   if (operation !== 'UPDATE' || !previous) return workload.containers;
   const secretsChanged =
-    JSON.stringify(imagePullSecretNames(workload.podSpec)) !== JSON.stringify(imagePullSecretNames(previous.podSpec)) ||
+    JSON.stringify(imagePullSecretNames(workload.podSpec)) !==
+      JSON.stringify(imagePullSecretNames(previous.podSpec)) ||
     workload.podSpec.serviceAccountName !== previous.podSpec.serviceAccountName;
   if (secretsChanged) return workload.containers;
   const before = new Map(previous.containers.map((c) => [`${c.list}/${c.name}`, c]));
@@ -83,7 +87,8 @@ function containersToJudge(input: EvaluationInput): readonly ContainerEntry[] {
 
 function judgeContainer(input: EvaluationInput, container: ContainerEntry): Finding[] {
   const { workload, config, facts, operation } = input;
-  const image = typeof container.image === 'string' ? container.image : JSON.stringify(container.image ?? null);
+  const image =
+    typeof container.image === 'string' ? container.image : JSON.stringify(container.image ?? null);
   const parsed = typeof container.image === 'string' ? parseImageReference(container.image) : undefined;
   const ref = parsed?.ok && container.image === (container.image as string).trim() ? parsed.ref : undefined;
   if (imageExempt(config, image, ref ? formatReference(ref) : undefined)) return [];

@@ -36,5 +36,8 @@ export function formatMessage(rule: RuleId, container: string, image: string, de
 
 /** Quotes like JSON, so control characters and quotes from user input cannot forge a message. */
 export function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

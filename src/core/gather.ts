@@ -3,17 +3,32 @@
 // engine never sees @kubernetes/client-node or HTTP. Everything here respects one deadline.
 
 import type { Config } from '../config/schema.js';
-import { formatReference, parseImageReference, repositoryName, type ImageReference } from '../image/reference.js';
+import {
+  formatReference,
+  parseImageReference,
+  repositoryName,
+  type ImageReference,
+} from '../image/reference.js';
 import { lookupCredentials } from '../credentials/keyring.js';
 import type { Workload } from '../workload/walker.js';
 import { RULES, type FactKind } from './catalog.js';
-import type { Facts, ImageFacts, NodeFacts, PullCredential, PullSecretFacts, RecentFailure } from './facts.js';
+import type {
+  Facts,
+  ImageFacts,
+  NodeFacts,
+  PullCredential,
+  PullSecretFacts,
+  RecentFailure,
+} from './facts.js';
 import { actionFor } from './policy.js';
 
 /** Cluster knowledge (issue: cluster facts). Synchronous: served from informer caches. */
 export interface ClusterView {
   /** The pull secrets the kubelet would use for this pod spec, or why they are unknown. */
-  pullSecrets(namespace: string | null, podSpec: Readonly<Record<string, unknown>>): PullSecretFacts | { unknown: string };
+  pullSecrets(
+    namespace: string | null,
+    podSpec: Readonly<Record<string, unknown>>,
+  ): PullSecretFacts | { unknown: string };
   /** Candidate nodes for this pod spec; undefined when no node facts are known. */
   nodes(podSpec: Readonly<Record<string, unknown>>): NodeFacts | undefined;
 }

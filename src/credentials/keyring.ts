@@ -131,7 +131,9 @@ export function lookupCredentials<T extends KeyedEntry>(entries: readonly T[], i
     byKey.set(key, list);
   }
   const index = [...byKey.keys()].sort().reverse();
-  const matched = index.filter((key) => keyMatchesImage(key, imageName)).flatMap((key) => byKey.get(key) ?? []);
+  const matched = index
+    .filter((key) => keyMatchesImage(key, imageName))
+    .flatMap((key) => byKey.get(key) ?? []);
   if (matched.length > 0) return matched;
   if (isDefaultRegistryMatch(imageName)) return byKey.get(DEFAULT_REGISTRY_HOST) ?? [];
   return [];

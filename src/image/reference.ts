@@ -106,10 +106,7 @@ function splitDockerDomain(name: string): { domain: string; remainder: string } 
   let domain: string;
   let remainder: string;
   const first = slash === -1 ? '' : name.slice(0, slash);
-  if (
-    slash === -1 ||
-    (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)
-  ) {
+  if (slash === -1 || (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)) {
     domain = DOCKER_HUB_DOMAIN;
     remainder = name;
   } else {

@@ -10,7 +10,10 @@ export const imageReferenceInvalid: Rule = {
       return { detail: 'image is missing or not a string; the API server requires one', certain: true };
     }
     if (image.trim() !== image) {
-      return { detail: 'image has leading or trailing whitespace, which the API server rejects', certain: true };
+      return {
+        detail: 'image has leading or trailing whitespace, which the API server rejects',
+        certain: true,
+      };
     }
     const parsed = parseImageReference(image);
     const reason = parsed.ok ? 'invalid reference format' : parsed.error;
