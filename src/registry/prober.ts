@@ -4,7 +4,7 @@
 
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
-import type { CredentialProbe, ImageFacts, ProbeResult } from '../core/facts.js';
+import type { CredentialProbe, ImageFacts, ProbeResult, PullCredential } from '../core/facts.js';
 import type { ProbeRequest, RegistryProber } from '../core/gather.js';
 import { isUnreachable } from '../core/outcomes.js';
 import { DOCKER_HUB_DOMAIN, manifestReference } from '../image/reference.js';
@@ -16,7 +16,6 @@ import { createProberMetrics, type ProberMetrics } from './metrics.js';
 import { apiHost, matchRegistry } from './registry-match.js';
 import { SharedCache } from './shared-cache.js';
 import { cacheKey, credentialIdentity, type ProbeTarget } from './target.js';
-import type { PullCredential } from '../core/facts.js';
 
 export interface ProberDeps {
   /** Metrics are registered here (never on prom-client's global registry). */
@@ -55,8 +54,16 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
     label: string,
     signal: AbortSignal,
   ): Promise<ProbeResult | undefined> {
+    const key = cacheKey(target);
+    const cached = answers.peek(key);
+    if (cached) {
+      // The warm path stays synchronous: no timers, no listeners on the admission signal.
+      metrics?.cache('hit');
+      metrics?.probe(label, cached.outcome, 0);
+      return cached;
+    }
     const started = now();
-    const lookup = answers.get(cacheKey(target), async () => {
+    const lookup = answers.get(key, async () => {
       const value = await probeManifest(authDeps, target);
       const ttlSeconds =
         value.outcome === 'ok' ? config.probe.cacheTtlSeconds : config.probe.negativeCacheTtlSeconds;

@@ -5,9 +5,26 @@ import type { Config, RegistryConfig } from '../config/schema.js';
 import { normalizeKey, keyMatchesImage } from '../credentials/keyring.js';
 import { DOCKER_HUB_DOMAIN, repositoryName, type ImageReference } from '../image/reference.js';
 
+// Matching parses every configured prefix as a URL; admissions ask for the same repositories
+// again and again, so answers are remembered per (frozen) config, in a bounded map.
+const memo = new WeakMap<Config, Map<string, RegistryConfig | null>>();
+const MEMO_ENTRIES = 10_000;
+
 /** The most specific entry (longest prefix) whose prefix matches the image's repository name. */
 export function matchRegistry(config: Config, ref: ImageReference): RegistryConfig | undefined {
+  if (config.registries.length === 0) return undefined;
   const name = repositoryName(ref);
+  let answers = memo.get(config);
+  if (!answers) memo.set(config, (answers = new Map()));
+  const known = answers.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const found = findRegistry(config, name);
+  if (answers.size >= MEMO_ENTRIES) answers.clear();
+  answers.set(name, found ?? null);
+  return found;
+}
+
+function findRegistry(config: Config, name: string): RegistryConfig | undefined {
   let best: RegistryConfig | undefined;
   let bestLength = -1;
   for (const entry of config.registries) {
