@@ -5,22 +5,13 @@
 import type { Config } from '../config/schema.js';
 import type { Facts } from '../core/facts.js';
 import type { JsonPatchOp } from '../core/patch.js';
-import { keyMatchesImage, normalizeKey } from '../credentials/keyring.js';
-import { repositoryName, type ImageReference } from '../image/reference.js';
+import type { ImageReference } from '../image/reference.js';
+import { matchRegistry } from '../registry/registry-match.js';
 import { imagePullSecretNames, type Workload } from '../workload/walker.js';
 
-/** Configured registry entry for the image: the most specific matching prefix, as keys are ordered. */
+/** The pullSecret of the configured registry entry the image belongs to. */
 export function configuredPullSecret(ref: ImageReference, config: Config): string | undefined {
-  const image = repositoryName(ref);
-  const matches = config.registries
-    .flatMap((registry) => {
-      const key = normalizeKey(registry.prefix);
-      return key !== undefined && registry.pullSecret && keyMatchesImage(key, image)
-        ? [{ key, secret: registry.pullSecret }]
-        : [];
-    })
-    .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
-  return matches[0]?.secret;
+  return matchRegistry(config, ref)?.pullSecret;
 }
 
 /**

@@ -1,0 +1,158 @@
+// The RegistryProber the admission path calls: every image of a pod probed in parallel, each
+// answer served from a shared cache or coalesced with a probe already running, requests to one
+// registry capped, and the whole call settled when the admission signal aborts.
+
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/schema.js';
+import type { CredentialProbe, ImageFacts, ProbeResult, PullCredential } from '../core/facts.js';
+import type { ProbeRequest, RegistryProber } from '../core/gather.js';
+import { isUnreachable } from '../core/outcomes.js';
+import { DOCKER_HUB_DOMAIN, manifestReference } from '../image/reference.js';
+import type { ChallengeAnswer, TokenAnswer } from './auth.js';
+import { RegistryHttpClient, type LookupFunction } from './http-client.js';
+import { KeyedLimiter } from './limiter.js';
+import { probeManifest } from './manifest.js';
+import { createProberMetrics, type ProberMetrics } from './metrics.js';
+import { apiHost, matchRegistry } from './registry-match.js';
+import { SharedCache } from './shared-cache.js';
+import { cacheKey, credentialIdentity, type ProbeTarget } from './target.js';
+
+export interface ProberDeps {
+  /** Metrics are registered here (never on prom-client's global registry). */
+  readonly metrics?: Registry;
+  /** DNS lookup (dns.lookup signature); tests inject one to simulate rebinding. */
+  readonly lookup?: LookupFunction;
+  readonly now?: () => number;
+}
+
+export interface ClosableRegistryProber extends RegistryProber {
+  /** Closes idle connections (on shutdown and after tests). */
+  close(): Promise<void>;
+}
+
+const SKIPPED_BUDGET = 'could not check: the registry did not answer within the admission budget';
+const CACHE_ENTRIES = 10_000;
+
+export function createRegistryProber(config: Config, deps: ProberDeps = {}): ClosableRegistryProber {
+  const now = deps.now ?? Date.now;
+  const metrics: ProberMetrics | undefined = deps.metrics ? createProberMetrics(deps.metrics) : undefined;
+  const client = new RegistryHttpClient(config.probe.blockedCidrs, config.probe.timeoutMs, deps.lookup);
+  const limiter = new KeyedLimiter(config.probe.maxConcurrencyPerRegistry);
+  const answers = new SharedCache<ProbeResult>(CACHE_ENTRIES, now);
+  const authDeps = {
+    client,
+    challenges: new SharedCache<ChallengeAnswer>(1000, now),
+    tokens: new SharedCache<TokenAnswer>(CACHE_ENTRIES, now),
+    limit: <T>(registry: string, task: () => Promise<T>) => limiter.run(registry, task),
+    challengeTtlMs: config.probe.cacheTtlSeconds * 1000,
+    negativeTtlMs: config.probe.negativeCacheTtlSeconds * 1000,
+    onRequest: (registry: string, kind: 'ping' | 'token' | 'manifest') => metrics?.request(registry, kind),
+  };
+
+  async function probeOne(
+    target: ProbeTarget,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<ProbeResult | undefined> {
+    const key = cacheKey(target);
+    const cached = answers.peek(key);
+    if (cached) {
+      // The warm path stays synchronous: no timers, no listeners on the admission signal.
+      metrics?.cache('hit');
+      metrics?.probe(label, cached.outcome, 0);
+      return cached;
+    }
+    const started = now();
+    const lookup = answers.get(key, async () => {
+      const value = await probeManifest(authDeps, target);
+      const ttlSeconds =
+        value.outcome === 'ok' ? config.probe.cacheTtlSeconds : config.probe.negativeCacheTtlSeconds;
+      return { value, ttlMs: ttlSeconds * 1000 };
+    });
+    const answer = await untilAborted(lookup, signal);
+    const seconds = (now() - started) / 1000;
+    if (!answer) {
+      metrics?.probe(label, 'skipped', seconds);
+      return undefined;
+    }
+    metrics?.cache(answer.source);
+    metrics?.probe(label, answer.value.outcome, seconds);
+    return answer.value;
+  }
+
+  async function probeImage(request: ProbeRequest, signal: AbortSignal): Promise<ImageFacts> {
+    const entry = matchRegistry(config, request.ref);
+    const label = entry
+      ? request.ref.domain
+      : request.ref.domain === DOCKER_HUB_DOMAIN
+        ? DOCKER_HUB_DOMAIN
+        : 'unlisted';
+    const base = {
+      origin: `${entry?.insecure ? 'http' : 'https'}://${apiHost(request.ref.domain)}`,
+      registry: request.ref.domain,
+      repository: request.ref.path,
+      reference: manifestReference(request.ref),
+      entry,
+    };
+    const target = (credential?: PullCredential): ProbeTarget =>
+      credential
+        ? { ...base, credential, credentialId: credentialIdentity(credential) }
+        : { ...base, credentialId: 'anonymous' };
+
+    if (request.credentials.length === 0) {
+      const anonymous = await probeOne(target(), label, signal);
+      return anonymous ? { anonymous } : { skipped: SKIPPED_BUDGET };
+    }
+    // The kubelet tries matching credentials in turn until one pulls; so do we.
+    const withCredentials: CredentialProbe[] = [];
+    for (const credential of request.credentials) {
+      const result = await probeOne(target(credential), label, signal);
+      if (!result) return { withCredentials, skipped: SKIPPED_BUDGET };
+      withCredentials.push({ secretName: credential.secretName, key: credential.key, result });
+      if (
+        result.outcome === 'ok' ||
+        isUnreachable(result.outcome) ||
+        result.outcome.startsWith('dns-') ||
+        result.outcome === 'blocked'
+      ) {
+        break; // success, or the registry itself cannot be reached: other credentials would not differ
+      }
+    }
+    return { withCredentials };
+  }
+
+  return {
+    async probe(requests, signal) {
+      const facts = new Map<string, ImageFacts>();
+      if (signal.aborted) {
+        for (const request of requests) facts.set(request.pointer, { skipped: SKIPPED_BUDGET });
+        return facts;
+      }
+      const answers = await Promise.all(requests.map((request) => probeImage(request, signal)));
+      requests.forEach((request, index) =>
+        facts.set(request.pointer, answers[index] ?? { skipped: SKIPPED_BUDGET }),
+      );
+      return facts;
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The promise's value, or undefined as soon as the signal aborts (the work goes on and fills the cache). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

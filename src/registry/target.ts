@@ -1,0 +1,37 @@
+// What one manifest probe is about: the registry's API origin, the repository, the reference and
+// the credential (with an identity that keys caches without holding the secret).
+
+import { createHmac, randomBytes } from 'node:crypto';
+import type { RegistryConfig } from '../config/schema.js';
+import type { PullCredential } from '../core/facts.js';
+
+export interface ProbeTarget {
+  /** `https://registry-1.docker.io` or `http://127.0.0.1:5000`. */
+  readonly origin: string;
+  /** Host and port as written in the image, for metrics and cache keys. */
+  readonly registry: string;
+  readonly repository: string;
+  /** Tag or digest. */
+  readonly reference: string;
+  readonly entry: RegistryConfig | undefined;
+  readonly credential?: PullCredential;
+  /** `anonymous` or a keyed hash of secret, key, username and password. */
+  readonly credentialId: string;
+}
+
+// A per-process key: the identity cannot be reversed or compared across processes, and a rotated
+// password gets a fresh cache entry instead of an answer cached for the old one.
+const IDENTITY_KEY = randomBytes(32);
+
+export function credentialIdentity(credential: PullCredential | undefined): string {
+  if (!credential) return 'anonymous';
+  const mac = createHmac('sha256', IDENTITY_KEY);
+  for (const part of [credential.secretName, credential.key, credential.username, credential.password]) {
+    mac.update(part).update('\0');
+  }
+  return mac.digest('base64url').slice(0, 22);
+}
+
+export function cacheKey(target: ProbeTarget): string {
+  return `${target.registry}|${target.repository}|${target.reference}|${target.credentialId}`;
+}
