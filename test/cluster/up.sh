@@ -170,15 +170,17 @@ start_daemon kube-proxy "$BIN/kube-proxy" --config "$DIR/kube-proxy.yaml"
 start_registries
 wait_for 60 "node $NODE_NAME Ready" \
   kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
-wait_for 30 "default service account" kubectl get serviceaccount default
+# A pod pulled from the plain registry, in its own namespace so that tests see none of it.
+kubectl get namespace testbed >/dev/null 2>&1 || kubectl create namespace testbed >/dev/null
+wait_for 30 "service account testbed/default" kubectl -n testbed get serviceaccount default
 smoke="$REGISTRY_PLAIN/pullguard/busybox:1"
 push_image "$smoke"
-kubectl delete pod testbed-smoke --ignore-not-found --wait=true --grace-period=0 >/dev/null
-kubectl run testbed-smoke --image "$smoke" --restart Never --overrides \
+kubectl -n testbed delete pod up-check --ignore-not-found --wait=true --grace-period=0 >/dev/null
+kubectl -n testbed run up-check --image "$smoke" --restart Never --overrides \
   '{"spec":{"terminationGracePeriodSeconds":0}}' >/dev/null
-wait_for 60 "pod testbed-smoke Running" \
-  kubectl wait --for=jsonpath='{.status.phase}'=Running pod/testbed-smoke --timeout=1s
-kubectl delete pod testbed-smoke --wait=false --grace-period=0 >/dev/null
+wait_for 60 "pod testbed/up-check Running" \
+  kubectl -n testbed wait --for=jsonpath='{.status.phase}'=Running pod/up-check --timeout=1s
+kubectl -n testbed delete pod up-check --wait=false --grace-period=0 >/dev/null
 log "cluster up in $((SECONDS - t0)) s"
 
 echo "export KUBECONFIG=$DIR/kubeconfig"
