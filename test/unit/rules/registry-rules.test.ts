@@ -70,7 +70,11 @@ describe('registry rules', () => {
     expect(result.denials.map((f) => f.rule)).toEqual([]);
     const mutate = run(
       'reg.corp.example/team/api:2.1',
-      facts({ anonymous: { outcome: 'not-found' } }),
+      // The configured secret is added only when it exists in the namespace.
+      facts(
+        { anonymous: { outcome: 'not-found' } },
+        { configuredSecrets: new Map([['corp-pull', 'found']]) },
+      ),
       'mutate',
     );
     expect(mutate.patch).toEqual([
