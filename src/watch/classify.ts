@@ -76,6 +76,7 @@ export function sanitizeMessage(message: string): string {
       '$1REDACTED',
     )
     .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 REDACTED')
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return cleaned.length > MAX_MESSAGE ? `${cleaned.slice(0, MAX_MESSAGE - 3)}...` : cleaned;
 }

@@ -86,42 +86,48 @@ const IMAGE_ERROR_REASONS = new Set([
  * `Failed` "Error: CreateContainerConfigError" are container troubles, not pull outcomes.
  */
 export function parseImageEvent(reason: string, message: string): ImageEventKind | undefined {
-  let match: RegExpExecArray | null;
   switch (reason) {
-    case 'Pulling':
-      return (match = PULLING.exec(message)) ? { kind: 'pulling', image: match[1] ?? '' } : undefined;
+    case 'Pulling': {
+      const match = PULLING.exec(message);
+      return match ? { kind: 'pulling', image: match[1] ?? '' } : undefined;
+    }
     case 'Pulled': {
-      if ((match = CACHED.exec(message))) return { kind: 'cached', image: match[1] ?? '' };
+      const cached = CACHED.exec(message);
+      if (cached) return { kind: 'cached', image: cached[1] ?? '' };
       const pulled = parsePulled(message);
       return pulled ? { kind: 'pulled', ...pulled } : undefined;
     }
-    case 'Failed':
-      if ((match = FAILED_PULL.exec(message)))
-        return { kind: 'pull-failed', image: match[1] ?? '', error: match[2] ?? '' };
-      if ((match = ERROR_REASON.exec(message)) && IMAGE_ERROR_REASONS.has(match[1] ?? '')) {
-        return { kind: 'error-reason', reason: match[1] ?? '' };
-      }
-      return undefined;
-    case 'BackOff':
-      return (match = BACKOFF_PULL.exec(message)) ? { kind: 'backoff', image: match[1] ?? '' } : undefined;
-    case 'ErrImageNeverPull':
-      return (match = NEVER_PULL.exec(message)) ? { kind: 'never-pull', image: match[1] ?? '' } : undefined;
-    case 'InspectFailed':
-      if ((match = DEFAULT_TAG.exec(message)))
-        return { kind: 'invalid-name', image: match[1] ?? '', error: match[2] ?? '' };
-      if ((match = INSPECT_FAILED.exec(message)))
-        return { kind: 'inspect-failed', image: match[1] ?? '', error: match[2] ?? '' };
-      return undefined;
-    case 'FailedToRetrieveImagePullSecret':
-      return (match = MISSING_SECRETS.exec(message))
-        ? {
-            kind: 'missing-secrets',
-            names: (match[1] ?? '')
-              .split(',')
-              .map((name) => name.trim())
-              .filter(Boolean),
-          }
+    case 'Failed': {
+      const failed = FAILED_PULL.exec(message);
+      if (failed) return { kind: 'pull-failed', image: failed[1] ?? '', error: failed[2] ?? '' };
+      const error = ERROR_REASON.exec(message)?.[1];
+      return error && IMAGE_ERROR_REASONS.has(error) ? { kind: 'error-reason', reason: error } : undefined;
+    }
+    case 'BackOff': {
+      const match = BACKOFF_PULL.exec(message);
+      return match ? { kind: 'backoff', image: match[1] ?? '' } : undefined;
+    }
+    case 'ErrImageNeverPull': {
+      const match = NEVER_PULL.exec(message);
+      return match ? { kind: 'never-pull', image: match[1] ?? '' } : undefined;
+    }
+    case 'InspectFailed': {
+      const tag = DEFAULT_TAG.exec(message);
+      if (tag) return { kind: 'invalid-name', image: tag[1] ?? '', error: tag[2] ?? '' };
+      const inspect = INSPECT_FAILED.exec(message);
+      return inspect
+        ? { kind: 'inspect-failed', image: inspect[1] ?? '', error: inspect[2] ?? '' }
         : undefined;
+    }
+    case 'FailedToRetrieveImagePullSecret': {
+      const match = MISSING_SECRETS.exec(message);
+      if (!match) return undefined;
+      const names = (match[1] ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      return { kind: 'missing-secrets', names };
+    }
     default:
       return undefined;
   }
