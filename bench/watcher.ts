@@ -2,7 +2,7 @@
 // reports events per second and peak heap. The baseline in the same run is the cost of making and
 // JSON round-tripping the same objects (what an informer does before the pipeline sees them), so
 // the ratio is comparable across machines. Targets: >= 20,000 events/s, heap < 200 MB.
-// Run alone: npx tsc -p bench/tsconfig.json && node --expose-gc .bench/bench/watcher.js
+// Run alone: npx tsc -p bench/tsconfig.json && node --expose-gc dist/bench/bench/watcher.js
 
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';

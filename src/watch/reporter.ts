@@ -57,7 +57,7 @@ export class KubernetesReporter {
   /** Writes the PolicyReports of namespaces with new results (call periodically). */
   async flushPolicyReports(): Promise<void> {
     if (this.dirty.size === 0) return;
-    this.policyReports ??= await this.policyReportsServed();
+    this.policyReports ??= await this.policyReportsServed(); // undefined again after a failed discovery
     const namespaces = [...this.dirty];
     this.dirty.clear();
     if (!this.policyReports) return;
@@ -89,7 +89,7 @@ export class KubernetesReporter {
     }
   }
 
-  private async policyReportsServed(): Promise<boolean> {
+  private async policyReportsServed(): Promise<boolean | undefined> {
     try {
       const groups = await this.apis.getAPIVersions();
       return groups.groups.some(
@@ -97,7 +97,7 @@ export class KubernetesReporter {
       );
     } catch (error) {
       this.options.onError(error);
-      return false;
+      return undefined;
     }
   }
 }
