@@ -44,6 +44,17 @@ export interface ProbeConfig {
   readonly negativeCacheTtlSeconds: number;
 }
 
+export interface WatchConfig {
+  /** Namespaces the watcher follows; empty means all. */
+  readonly namespaces: readonly string[];
+  /** How long a pull failure is served to admission as image-recently-failed. */
+  readonly recentFailureWindowSeconds: number;
+  /** Pod incarnations held in memory at most. */
+  readonly maxTrackedPods: number;
+  /** Namespace of pullguard itself: the leader Lease and the recent-failures ConfigMap live there. */
+  readonly pullguardNamespace: string;
+}
+
 export interface Config {
   readonly rules: Readonly<Record<RuleId, Action>>;
   readonly registries: readonly RegistryConfig[];
@@ -53,6 +64,7 @@ export interface Config {
   readonly exemptions: Exemptions;
   readonly patch: PatchConfig;
   readonly probe: ProbeConfig;
+  readonly watch: WatchConfig;
 }
 
 const actionSchema = { type: 'string', enum: [...ACTIONS] };
@@ -120,6 +132,22 @@ export const configSchema = {
         maxConcurrencyPerRegistry: { type: 'integer', minimum: 1, maximum: 256, default: 16 },
         cacheTtlSeconds: { type: 'integer', minimum: 0, default: 300 },
         negativeCacheTtlSeconds: { type: 'integer', minimum: 0, default: 30 },
+      },
+    },
+    watch: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        namespaces: stringList,
+        recentFailureWindowSeconds: { type: 'integer', minimum: 60, maximum: 604800, default: 3600 },
+        maxTrackedPods: { type: 'integer', minimum: 100, maximum: 1000000, default: 50000 },
+        pullguardNamespace: {
+          type: 'string',
+          minLength: 1,
+          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          default: 'pullguard',
+        },
       },
     },
   },

@@ -3,6 +3,7 @@
 
 import type { Rule } from '../rule.js';
 import { imageNotFound } from './image-not-found.js';
+import { imageRecentlyFailed } from './image-recently-failed.js';
 import { imageReferenceInvalid } from './image-reference-invalid.js';
 import { imageTagMutable } from './image-tag-mutable.js';
 import { platformUnavailable } from './platform-unavailable.js';
@@ -30,4 +31,5 @@ export const RULE_MODULES: readonly Rule[] = [
   registryUnresolvable,
   registryUnreachable,
   registryRateLimited,
+  imageRecentlyFailed,
 ];
