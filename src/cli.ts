@@ -8,6 +8,7 @@ import { auditCommand } from './cli/audit.js';
 import { certsCommand } from './cli/certs.js';
 import { EXIT_BAD_INPUT, UsageError } from './cli/errors.js';
 import { serveCommand } from './cli/serve.js';
+import { watchCommand } from './cli/watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('pullguard')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serveCommand());
+  program.addCommand(watchCommand());
   program.addCommand(auditCommand());
   program.addCommand(certsCommand());
   for (const command of program.commands) command.exitOverride();
