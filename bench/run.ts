@@ -105,7 +105,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-if (requested.length === 1) {
+if (process.env.PULLGUARD_BENCH_CHILD === '1') {
   // Child mode: run one benchmark here and report its results as JSON on the last line.
   const name = requested[0] ?? '';
   const results = await (BENCHES[name] ?? (() => Promise.resolve([])))();
@@ -117,6 +117,7 @@ if (requested.length === 1) {
     process.stdout.write(`== ${name}\n`);
     const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), name], {
       encoding: 'utf8',
+      env: { ...process.env, PULLGUARD_BENCH_CHILD: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 64 * 1024 * 1024,
     });

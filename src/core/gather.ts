@@ -61,13 +61,22 @@ export interface FactSources {
   readonly history?: FailureHistory;
 }
 
-/** Fact kinds some enabled rule reads in this namespace. */
-export function neededFacts(config: Config, namespace: string | null): Set<FactKind> {
+const neededMemo = new WeakMap<Config, Map<string, ReadonlySet<FactKind>>>();
+
+/** Fact kinds some enabled rule reads in this namespace (remembered per frozen config). */
+export function neededFacts(config: Config, namespace: string | null): ReadonlySet<FactKind> {
+  let byNamespace = neededMemo.get(config);
+  if (!byNamespace) neededMemo.set(config, (byNamespace = new Map()));
+  const key = namespace ?? '';
+  const known = byNamespace.get(key);
+  if (known) return known;
   const needed = new Set<FactKind>();
   for (const rule of RULES) {
     if (actionFor(config, rule.id, namespace) === 'off') continue;
     for (const kind of rule.needs) needed.add(kind);
   }
+  if (byNamespace.size >= 10_000) byNamespace.clear();
+  byNamespace.set(key, needed);
   return needed;
 }
 

@@ -47,9 +47,24 @@ export interface ImageReference {
 
 export type ParseResult = { ok: true; ref: ImageReference } | { ok: false; error: string };
 
+// Admission sees the same few hundred images again and again, and several rules ask for the same
+// parse; answers are frozen and remembered in a bounded map.
+const MEMO_LIMIT = 5000;
+const memo = new Map<string, ParseResult>();
+
 /** Parses like reference.ParseNormalizedNamed; the error texts are the library's own. */
 export function parseImageReference(input: unknown): ParseResult {
   if (typeof input !== 'string') return fail('image is not a string');
+  const known = memo.get(input);
+  if (known) return known;
+  const result = Object.freeze(parseUncached(input));
+  if (result.ok) Object.freeze(result.ref);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(input, result);
+  return result;
+}
+
+function parseUncached(input: string): ParseResult {
   if (input === '') return fail('repository name must have at least one component');
   if (input.length > INPUT_LENGTH_MAX) return fail('invalid reference format');
   if (anchoredIdentifierRegexp.test(input)) {
