@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config/load.js';
 import { auditCommand } from './cli/audit.js';
 import { certsCommand } from './cli/certs.js';
+import { diagnoseCommand } from './cli/diagnose.js';
 import { EXIT_BAD_INPUT, UsageError } from './cli/errors.js';
 import { serveCommand } from './cli/serve.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(auditCommand());
   program.addCommand(certsCommand());
+  program.addCommand(diagnoseCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }
