@@ -93,7 +93,7 @@ async function diagnosePod(
   const results: ContainerDiagnosis[] = [];
   for (const container of containers) {
     const tracked = history.record?.containers.get(container.name);
-    const imageState = imageHistory(tracked, container.waitingReason);
+    const imageState = imageHistory(tracked, container.waitingReason, history.pullErrors.get(container.name));
     const problem = isFailureState(imageState.state);
     const ref = container.ref;
     const registry =
