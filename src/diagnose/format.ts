@@ -46,7 +46,7 @@ function formatContainer(c: ContainerDiagnosis): string[] {
   const lines = [``, `  container ${c.name}  image ${c.image}  pullPolicy ${c.pullPolicy}`];
   const counts =
     h.attempts > 0
-      ? `, ${h.attempts} failed attempt${h.attempts === 1 ? '' : 's'}, ${h.backOffs} back-off${h.backOffs === 1 ? '' : 's'}${h.lastBackOffSeconds ? `, last interval ${h.lastBackOffSeconds}s` : ''}`
+      ? `, ${h.attempts} failed attempt${h.attempts === 1 ? '' : 's'}, in back-off${h.lastBackOffSeconds ? `, last interval ${h.lastBackOffSeconds}s` : ''}`
       : '';
   lines.push(`    state:     ${h.state}${counts}`);
   if (h.lastMessage) lines.push(`    kubelet:   ${h.lastMessage}`);

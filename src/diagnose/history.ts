@@ -54,12 +54,12 @@ export function imageHistory(
   waitingReason?: string,
   pullError?: string,
 ): ImageHistory {
-  if (!container) return { state: 'Waiting', attempts: 0, backOffs: 0 };
+  if (!container) return { state: 'Waiting', attempts: 0, backOffEvents: 0 };
   return {
     state: container.state,
     ...(waitingReason ? { waitingReason } : {}),
     attempts: container.attempts,
-    backOffs: container.backOffs,
+    backOffEvents: container.backOffs,
     ...(container.lastBackOffMs !== undefined
       ? { lastBackOffSeconds: Math.round(container.lastBackOffMs / 1000) }
       : {}),

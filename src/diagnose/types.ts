@@ -32,7 +32,8 @@ export interface ImageHistory {
   readonly state: ImageState;
   readonly waitingReason?: string;
   readonly attempts: number;
-  readonly backOffs: number;
+  /** "Back-off pulling image" reports: the kubelet repeats it while it waits, so it exceeds the back-offs entered. */
+  readonly backOffEvents: number;
   /** Time between the last two failed attempts (back-off plus pull), seconds. */
   readonly lastBackOffSeconds?: number;
   /** The kubelet's last runtime message, sanitised. */

@@ -263,7 +263,7 @@ describe('history and reads', () => {
     const image = 'registry.corp.example/team/api:2.1';
     const report = await diagnoseOne(failing(image, ERRORS.notFound(image)), { manifests: {} });
     const history = report.pods[0]?.containers[0]?.history;
-    expect(history).toMatchObject({ state: 'ImagePullBackOff', attempts: 3, backOffs: 4 });
+    expect(history).toMatchObject({ state: 'ImagePullBackOff', attempts: 3, backOffEvents: 4 });
     expect(history?.lastMessage).toContain(': not found');
   });
 
