@@ -9,6 +9,7 @@ import { certsCommand } from './cli/certs.js';
 import { diagnoseCommand } from './cli/diagnose.js';
 import { EXIT_BAD_INPUT, UsageError } from './cli/errors.js';
 import { serveCommand } from './cli/serve.js';
+import { watchCommand } from './cli/watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('pullguard')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serveCommand());
+  program.addCommand(watchCommand());
   program.addCommand(auditCommand());
   program.addCommand(certsCommand());
   program.addCommand(diagnoseCommand());

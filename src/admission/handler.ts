@@ -14,12 +14,18 @@ import { allowed, denied, patched, type AdmissionReviewResponse } from './verdic
 
 export type WebhookMode = Exclude<EvaluationMode, 'audit'>;
 
+export interface PatchContext {
+  /** The admitted object as sent (to see which maps exist before adding to them). */
+  readonly object: unknown;
+  readonly workload: Workload;
+  readonly previous?: Workload;
+  readonly operation: 'CREATE' | 'UPDATE';
+  readonly facts: Facts;
+  readonly config: Config;
+}
+
 /** Extra patches for admitted objects (e.g. the prediction ledger annotation). */
-export type PatchExtension = (
-  workload: Workload,
-  facts: Facts,
-  evaluation: Evaluation,
-) => readonly JsonPatchOp[];
+export type PatchExtension = (context: PatchContext) => readonly JsonPatchOp[];
 
 export interface AdmissionDependencies {
   readonly config: () => Config;
@@ -116,7 +122,13 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
         `[pullguard] checks that need registry or cluster facts were skipped: not gathered within ${config.budgetMs} ms`,
       );
     }
-    const outcome = respond(request, mode, workload, facts, evaluation, warnings);
+    const outcome = respond(
+      request,
+      mode,
+      { object: request.object, workload, previous, facts, config },
+      evaluation,
+      warnings,
+    );
     deps.logger.info(
       {
         uid: request.uid,
@@ -136,8 +148,7 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
   function respond(
     request: AdmissionRequest,
     mode: WebhookMode,
-    workload: Workload,
-    facts: Facts,
+    context: Omit<PatchContext, 'operation' | 'previous'> & { previous: Workload | undefined },
     evaluation: Evaluation,
     warnings: readonly string[],
   ): Omit<AdmissionOutcome, 'factsIncomplete'> {
@@ -148,10 +159,10 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
       }
       return { response: allowed(request.uid, warnings), verdict: 'allowed' };
     }
-    const extra =
-      request.operation === 'CREATE'
-        ? (deps.mutateExtensions ?? []).flatMap((ext) => ext(workload, facts, evaluation))
-        : [];
+    const operation = request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE';
+    const { previous, ...rest } = context;
+    const patchContext: PatchContext = { ...rest, operation, ...(previous ? { previous } : {}) };
+    const extra = (deps.mutateExtensions ?? []).flatMap((extension) => extension(patchContext));
     const patch = [...evaluation.patch, ...extra];
     return {
       response: patched(request.uid, patch, warnings),

@@ -14,6 +14,7 @@ import { readStream } from '../audit/inputs.js';
 import { auditExitCode, describeProblem, type AuditReport, type FailOn } from '../audit/report.js';
 import { runAudit, type AuditDependencies, type ManifestViewFactory } from '../audit/run.js';
 import { defaultAuditSources } from './audit-sources.js';
+import { UsageError } from './errors.js';
 
 export interface AuditIO {
   readonly stdout: (text: string) => void;
@@ -40,6 +41,8 @@ export interface AuditSourceFactories {
   readonly history?: FailureHistory;
   readonly manifestView?: ManifestViewFactory;
   readonly toolVersion?: string;
+  /** Releases what the factories opened (connection pools), so the process can exit. */
+  readonly close?: () => Promise<void>;
 }
 
 const OUTPUTS = ['text', 'json', 'sarif', 'junit'] as const;
@@ -57,8 +60,6 @@ interface RawOptions {
   output: string;
   failOn: string;
 }
-
-class UsageError extends Error {}
 
 export function processIO(): AuditIO {
   return {
@@ -126,6 +127,21 @@ async function execute(raw: RawOptions, io: AuditIO, sources: AuditSourceFactori
   }
   let config = raw.config ? await loadConfigFile(raw.config) : DEFAULT_CONFIG;
   if (raw.platform) config = Object.freeze({ ...config, platform: raw.platform });
+  try {
+    return await audit(raw, io, sources, paths, output, config);
+  } finally {
+    await sources.close?.();
+  }
+}
+
+async function audit(
+  raw: RawOptions,
+  io: AuditIO,
+  sources: AuditSourceFactories,
+  paths: readonly string[],
+  output: OutputFormat,
+  config: Config,
+): Promise<number> {
   const deps = await buildDependencies(raw, config, sources);
 
   const started = io.now();

@@ -47,6 +47,12 @@ export interface ImageFacts {
   readonly withCredentials?: readonly CredentialProbe[];
   /** The probe was not made or did not finish: why (budget, blocked address, registry rules off). */
   readonly skipped?: string;
+  /**
+   * Probe with the auditor's own credentials (`audit --docker-config`), made only when the pod has
+   * none that match: it tells whether the image exists, but the cluster will not have these
+   * credentials, so it never satisfies pull-secret-missing.
+   */
+  readonly withToolCredentials?: ProbeResult;
 }
 
 export type ObjectStatus = 'found' | 'not-found' | 'unknown';

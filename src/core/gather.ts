@@ -4,6 +4,7 @@
 
 import type { Config } from '../config/schema.js';
 import {
+  effectivePullPolicy,
   formatReference,
   parseImageReference,
   repositoryName,
@@ -78,10 +79,15 @@ export async function gatherFacts(
 ): Promise<Facts> {
   const needed = neededFacts(config, workload.namespace);
   const refs = new Map<string, ImageReference>();
+  // With imagePullPolicy Never the kubelet never asks a registry, so neither do we.
+  const neverPulled = new Set<string>();
   for (const container of workload.containers) {
     if (typeof container.image !== 'string') continue;
     const parsed = parseImageReference(container.image);
-    if (parsed.ok) refs.set(container.pointer, parsed.ref);
+    if (!parsed.ok) continue;
+    refs.set(container.pointer, parsed.ref);
+    if (effectivePullPolicy(container.image, container.imagePullPolicy) === 'Never')
+      neverPulled.add(container.pointer);
   }
 
   let pullSecrets: PullSecretFacts | undefined;
@@ -107,9 +113,10 @@ export async function gatherFacts(
   const nodes = needed.has('nodes') ? sources.cluster?.nodes(workload.podSpec) : undefined;
 
   let images: ReadonlyMap<string, ImageFacts> = new Map();
-  if (needed.has('registry') && sources.prober && refs.size > 0 && !signal.aborted) {
+  const probed = [...refs].filter(([pointer]) => !neverPulled.has(pointer));
+  if (needed.has('registry') && sources.prober && probed.length > 0 && !signal.aborted) {
     const credentials = (pullSecrets?.secrets ?? []).flatMap((secret) => secret.credentials);
-    const requests = [...refs].map(([pointer, ref]) => ({
+    const requests = probed.map(([pointer, ref]) => ({
       pointer,
       ref,
       credentials: lookupCredentials(credentials, repositoryName(ref)),

@@ -1,6 +1,8 @@
 // Parsers for the kubelet's image event texts (pkg/kubelet/images/image_manager.go). The texts
 // are stable English strings; anything that does not match yields undefined, never a throw.
 
+import { isFailureState } from './state.js';
+
 /** `Successfully pulled image "IMG" in 1.2s (1.3s including waiting). Image size: N bytes.` */
 const PULLED =
   /^Successfully pulled image "([^"]*)" in ([0-9.]+[a-zµ]+(?:[0-9.]+[a-zµ]+)*)(?: \(([0-9.]+[a-zµ]+(?:[0-9.]+[a-zµ]+)*) including waiting\))?\.?(?: Image size: ([0-9]+) bytes\.?)?/;
@@ -69,17 +71,6 @@ export type ImageEventKind =
   | { readonly kind: 'error-reason'; readonly reason: string }
   | { readonly kind: 'missing-secrets'; readonly names: readonly string[] };
 
-/** Reasons of the kubelet's "Error: X" follow-up events that are image states. */
-const IMAGE_ERROR_REASONS = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'ErrImageNeverPull',
-  'InvalidImageName',
-  'ImageInspectError',
-  'RegistryUnavailable',
-  'SignatureValidationFailed',
-]);
-
 /**
  * What an event (reason + message) says about an image, or undefined when it is not about an
  * image at all: `BackOff` "Back-off restarting failed container" (CrashLoopBackOff) and
@@ -101,7 +92,7 @@ export function parseImageEvent(reason: string, message: string): ImageEventKind
       const failed = FAILED_PULL.exec(message);
       if (failed) return { kind: 'pull-failed', image: failed[1] ?? '', error: failed[2] ?? '' };
       const error = ERROR_REASON.exec(message)?.[1];
-      return error && IMAGE_ERROR_REASONS.has(error) ? { kind: 'error-reason', reason: error } : undefined;
+      return error && isFailureState(error) ? { kind: 'error-reason', reason: error } : undefined;
     }
     case 'BackOff': {
       const match = BACKOFF_PULL.exec(message);

@@ -8,6 +8,7 @@ import { containerFromFieldPath, parseImageEvent } from './event-message.js';
 import {
   applyObservation,
   countEvent,
+  isFailureState,
   newContainerImage,
   type ContainerImage,
   type ImageState,
@@ -41,15 +42,6 @@ export interface TrackerOptions {
 
 const STATUS_LISTS = ['initContainerStatuses', 'containerStatuses', 'ephemeralContainerStatuses'] as const;
 const SPEC_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
-const WAITING_STATES: ReadonlySet<string> = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'ErrImageNeverPull',
-  'InvalidImageName',
-  'ImageInspectError',
-  'RegistryUnavailable',
-  'SignatureValidationFailed',
-]);
 
 export class PodTracker {
   readonly pods = new Map<string, PodRecord>();
@@ -249,7 +241,7 @@ function statusState(status: JsonObject): { state: ImageState; message?: string 
   const state = isObject(status.state) ? status.state : {};
   if (isObject(state.waiting)) {
     const reason = stringOr(state.waiting.reason);
-    if (reason && WAITING_STATES.has(reason)) {
+    if (reason && isFailureState(reason)) {
       const message = stringOr(state.waiting.message);
       return { state: reason as ImageState, ...(message ? { message } : {}) };
     }

@@ -28,8 +28,10 @@ export const imageTagMutable: Rule = {
 
 function resolvedDigest(images: ImageFacts | undefined): string | undefined {
   if (!images) return undefined;
-  const ok = [images.anonymous, ...(images.withCredentials ?? []).map((probe) => probe.result)].find(
-    (result) => result?.outcome === 'ok' && result.digest,
-  );
+  const ok = [
+    images.anonymous,
+    ...(images.withCredentials ?? []).map((probe) => probe.result),
+    images.withToolCredentials,
+  ].find((result) => result?.outcome === 'ok' && result.digest);
   return ok?.digest;
 }

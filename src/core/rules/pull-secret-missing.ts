@@ -16,12 +16,16 @@ export const pullSecretMissing: Rule = {
     if (images?.withCredentials && images.withCredentials.length > 0) return undefined;
     const entry = matchRegistry(config, ref);
     const anonymous = images?.anonymous?.outcome;
-    const refused = anonymous === 'unauthorized' || anonymous === 'forbidden';
+    // Hidden behind not-found: anonymous says absent, the auditor's own credentials see it.
+    const hidden = anonymous === 'not-found' && images?.withToolCredentials?.outcome === 'ok';
+    const refused = anonymous === 'unauthorized' || anonymous === 'forbidden' || hidden;
     if (!entry?.private && !refused) return undefined;
     if (anonymous === 'ok') return undefined; // declared private, yet it serves this image anonymously
-    const why = refused
-      ? `${anonymous === 'unauthorized' ? '401 Unauthorized' : '403 Forbidden'} without credentials`
-      : 'declared private';
+    const why = hidden
+      ? 'not found without credentials, found with the auditor credentials'
+      : refused
+        ? `${anonymous === 'unauthorized' ? '401 Unauthorized' : '403 Forbidden'} without credentials`
+        : 'declared private';
     const unknown =
       facts.pullSecrets === undefined ||
       facts.pullSecrets.secrets.some((secret) => secret.status === 'unknown');

@@ -1,3 +1,4 @@
+import { KINDS } from '../../support/workloads.js';
 import { describe, expect, it } from '@jest/globals';
 import { ManifestClusterView } from '../../../src/cluster/manifest-view.js';
 import { addConfiguredPullSecretPatch } from '../../../src/cluster/pull-secret-patch.js';
@@ -36,16 +37,6 @@ function workloadOf(kind: string, spec: Record<string, unknown>): Workload {
   if (!workload) throw new Error(kind);
   return workload;
 }
-const KINDS = [
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob',
-];
 const manifests = [
   {
     apiVersion: 'v1',
