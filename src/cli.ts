@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config/load.js';
 import { auditCommand } from './cli/audit.js';
 import { certsCommand } from './cli/certs.js';
+import { diagnoseCommand } from './cli/diagnose.js';
 import { EXIT_BAD_INPUT, UsageError } from './cli/errors.js';
 import { serveCommand } from './cli/serve.js';
 import { watchCommand } from './cli/watch.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(watchCommand());
   program.addCommand(auditCommand());
   program.addCommand(certsCommand());
+  program.addCommand(diagnoseCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }
