@@ -22,7 +22,7 @@ export function renderWebhooks(budgetMs: number): string {
     // The base fails open; the enforce overlay patches this to Fail.
     failurePolicy: 'Ignore',
   });
-  return `${HEADER}\n${documents.map((doc) => `---\n${stringify(doc, { lineWidth: 0 })}`).join('')}`;
+  return `${HEADER}\n${documents.map((doc) => `---\n${stringify(doc, { lineWidth: 0, singleQuote: true })}`).join('')}`;
 }
 
 export async function renderWebhooksFromConfig(configFile: string): Promise<string> {
