@@ -136,7 +136,14 @@ export class SelfManagedCertificates {
         }
         return;
       } catch (error) {
-        if (!(error instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw error;
+        if (error instanceof Conflict && attempt < MAX_ATTEMPTS) continue;
+        // A missing or unwritable configuration must not stop the server: serving matters more,
+        // and the next refresh tries again (e.g. the configuration is applied after the pods).
+        this.options.logger.warn(
+          { webhook: target.name, err: (error as Error).message.split('\n')[0] },
+          'cannot update caBundle; retrying at the next refresh',
+        );
+        return;
       }
     }
   }

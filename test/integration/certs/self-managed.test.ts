@@ -164,6 +164,16 @@ describe('self-managed certificates against a loopback API', () => {
     expect(await readFile(join(dir, 'b', 'tls.crt'), 'utf8')).toBe(finalCert);
   });
 
+  it('serves even when a webhook configuration is missing, and fills it at the next refresh', async () => {
+    api.objects.delete(VALIDATING);
+    const manager = replica('a');
+    await manager.refresh();
+    expect(caBundleOf(api, MUTATING)).toContain('BEGIN CERTIFICATE');
+    api.put(VALIDATING, webhookConfiguration('ValidatingWebhookConfiguration', 'pullguard-validating', 'validate'));
+    await manager.refresh();
+    expect(caBundleOf(api, VALIDATING)).toBe(caBundleOf(api, MUTATING));
+  });
+
   it('never puts an older generation back into caBundle', async () => {
     const a = await replica('a').refresh();
     clock = new Date(clock.getTime() + 2.5 * DAY);
