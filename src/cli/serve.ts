@@ -7,8 +7,9 @@ import { createAdmissionMetrics } from '../server/metrics.js';
 import type { FactSources } from '../core/gather.js';
 import { UsageError } from './errors.js';
 import { buildServeSources } from './serve-sources.js';
+import { addCertOptions, startCertificates, type CertFlags } from './serve-certs.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends CertFlags {
   config?: string;
   port: string;
   host?: string;
@@ -20,7 +21,7 @@ export interface ServeOptions {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description(
       'run the admission webhook over HTTPS (POST /validate, /mutate; GET /healthz, /readyz, /metrics)',
     )
@@ -31,10 +32,10 @@ export function serveCommand(): Command {
     .option('--tls-key <file>', 'serving key (PEM), reloaded when it changes')
     .option('--kubeconfig <file>', 'kubeconfig for cluster facts (default: in-cluster config)')
     .option('--no-cluster', 'run without a Kubernetes API: cluster facts are unknown')
-    .option('--watch', 'also run the runtime watcher in this process')
-    .action(async (options: ServeOptions) => {
-      await serve(options);
-    });
+    .option('--watch', 'also run the runtime watcher in this process');
+  return addCertOptions(command).action(async (options: ServeOptions) => {
+    await serve(options);
+  });
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -44,6 +45,12 @@ async function serve(options: ServeOptions): Promise<void> {
     throw new UsageError(`--port must be 0-65535, got ${options.port}`);
   const config = options.config ? await loadConfigFile(options.config) : DEFAULT_CONFIG;
   const logger = createLogger(process.env.PULLGUARD_LOG_LEVEL ?? 'info');
+  // Self-managed mode writes the certificate files before the server first reads them.
+  const certificates = await startCertificates(
+    options,
+    { certFile: options.tlsCert, keyFile: options.tlsKey },
+    logger,
+  );
   const metrics = createAdmissionMetrics();
   let draining = false;
   const runtime = await buildServeSources(options, config, logger, metrics.registry);
@@ -67,6 +74,7 @@ async function serve(options: ServeOptions): Promise<void> {
     });
   } catch (error) {
     await runtime.stop();
+    await certificates?.stop();
     throw new UsageError(`cannot start HTTPS on port ${port}: ${(error as Error).message}`);
   }
   logger.info({ port: running.port, cluster: options.cluster }, 'pullguard webhook listening');
@@ -76,6 +84,7 @@ async function serve(options: ServeOptions): Promise<void> {
     logger.info({ signal }, 'draining in-flight requests');
     await running.close();
     await runtime.stop();
+    await certificates?.stop();
     logger.info({}, 'stopped');
     process.exit(0);
   };

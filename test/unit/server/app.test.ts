@@ -36,6 +36,13 @@ describe('POST /validate and /mutate', () => {
     ]);
   });
 
+  it('routes the URL the API server calls, with its ?timeout= query', async () => {
+    const body = admissionReview(workload('Pod', bad), { uid: 'with-query' });
+    const res = await request(app()).post('/validate?timeout=3s').send(body).expect(200);
+    expect(res.body.response).toMatchObject({ uid: 'with-query', allowed: false });
+    await request(app()).post('/mutate?timeout=3s').send(body).expect(200);
+  });
+
   it('mutate allows what validate denies, and patches only with a fix', async () => {
     const res = await request(app())
       .post('/mutate')

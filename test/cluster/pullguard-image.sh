@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds an OCI image of pullguard without Docker and pushes it to a registry:
+#   pullguard-image.sh [REGISTRY/NAME:TAG]      (default $PULLGUARD_REGISTRY_PLAIN/pullguard:0.1.0)
+# One layer: this machine's node binary with the shared libraries ldd names, dist/ (built here),
+# production node_modules (npm ci --omit=dev in a scratch copy), package.json, an /etc/passwd with
+# user 65532 and a /tmp. Config: user 65532:65532, workdir /app, entrypoint `node dist/cli.js`,
+# cmd `serve`. Prints the pushed reference on stdout; progress goes to stderr.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+ref="${1:-${PULLGUARD_REGISTRY_PLAIN:?set PULLGUARD_REGISTRY_PLAIN (eval "\$(test/cluster/up.sh)") or pass REGISTRY/NAME:TAG}/pullguard:0.1.0}"
+tag="${ref##*:}"
+log() { echo "pullguard-image: $*" >&2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root/app" "$root/usr/local/bin" "$root/etc" "$root/tmp"
+chmod 1777 "$root/tmp"
+
+log "building dist/"
+(cd "$repo" && npm run -s build >&2)
+
+log "installing production dependencies"
+cp "$repo/package.json" "$repo/package-lock.json" "$root/app/"
+(cd "$root/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+rm "$root/app/package-lock.json"
+cp -r "$repo/dist" "$root/app/dist"
+
+log "copying node and its shared libraries"
+node_bin="$(readlink -f "$(command -v node)")"
+cp "$node_bin" "$root/usr/local/bin/node"
+# ldd prints "name => /path (addr)" or "/path (addr)" for the loader; vdso has no file.
+ldd "$node_bin" | awk '/=> \//{print $3} /^[[:space:]]*\/[^ ]+ \(/{print $1}' | sort -u | while read -r lib; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+
+printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
+
+out="$work/layout"
+mkdir -p "$out/blobs/sha256"
+blob() { # FILE -> moves it into blobs/, prints "digest size"
+  local d s
+  d="$(sha256sum "$1" | cut -d' ' -f1)"; s="$(stat -c %s "$1")"
+  mv "$1" "$out/blobs/sha256/$d"
+  echo "$d $s"
+}
+
+log "writing the OCI layout"
+tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/layer.tar" .
+diff_id="$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
+gzip -n -6 "$work/layer.tar"
+read -r layer_d layer_s < <(blob "$work/layer.tar.gz")
+
+printf '{"architecture":"amd64","os":"linux","config":{"User":"65532:65532","WorkingDir":"/app","Env":["PATH=/usr/local/bin:/usr/bin:/bin","NODE_ENV=production"],"Entrypoint":["/usr/local/bin/node","dist/cli.js"],"Cmd":["serve"],"ExposedPorts":{"8443/tcp":{}}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+  "$diff_id" >"$work/config.json"
+read -r cfg_d cfg_s < <(blob "$work/config.json")
+
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
+  "$cfg_d" "$cfg_s" "$layer_d" "$layer_s" >"$work/manifest.json"
+read -r man_d man_s < <(blob "$work/manifest.json")
+
+printf '{"imageLayoutVersion":"1.0.0"}' >"$out/oci-layout"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"},"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+  "$man_d" "$man_s" "$tag" >"$out/index.json"
+
+log "pushing $ref ($((layer_s / 1024 / 1024)) MiB compressed)"
+skopeo copy --quiet "oci:$out:$tag" "docker://$ref" --dest-tls-verify=false >&2
+echo "$ref"
