@@ -4,15 +4,16 @@
 // One place wires every adapter.
 
 import { hostname } from 'node:os';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { PatchExtension } from '../admission/handler.js';
 import { loadKubeConfig } from '../cluster/kube-client.js';
 import { ClusterReader } from '../cluster/reader.js';
 import type { Config } from '../config/schema.js';
-import type { FactSources } from '../core/gather.js';
+import type { FactSources, FailureHistory } from '../core/gather.js';
 import type { Logger } from '../logger.js';
 import { createRegistryProber } from '../registry/prober.js';
+import { combinedHistory } from '../watch/combined-history.js';
 import { watchPublishedFailures } from '../watch/failures-k8s.js';
 import { RecentFailures } from '../watch/history.js';
 import { recordPrediction } from '../watch/prediction-extension.js';
@@ -48,7 +49,14 @@ export async function buildServeSources(
   }).start();
   stops.push(() => cluster.stop());
 
-  let history: RecentFailures;
+  // Every replica reads the failures the elected watcher publishes.
+  const published = new RecentFailures({
+    windowMs: config.watch.recentFailureWindowSeconds * 1000,
+    maxEntries: 2000,
+    now: Date.now,
+  });
+  stops.push(followPublishedFailures(kubeConfig, config, published, logger));
+  let history: FailureHistory = published;
   if (options.watch) {
     const watcher = runLeaderWatcher({
       kubeConfig,
@@ -59,45 +67,48 @@ export async function buildServeSources(
         logger.warn({ source: 'watch', what, err: (error as Error)?.message }, 'watcher error'),
       log: (message) => logger.info({ source: 'watch' }, message),
     });
-    history = watcher.history;
+    // On the leader the live view is fresher than the last publication.
+    history = combinedHistory(published, watcher.history);
     stops.push(() => watcher.stop());
-  } else {
-    history = new RecentFailures({
-      windowMs: config.watch.recentFailureWindowSeconds * 1000,
-      maxEntries: 2000,
-      now: Date.now,
-    });
-    const informer = watchPublishedFailures(
-      kubeConfig,
-      kubeConfig.makeApiClient(CoreV1Api),
-      config.watch.pullguardNamespace,
-      history,
-    );
-    // client-node's informer stops on an error; start it again after a pause, until shutdown.
-    let stopped = false;
-    let retry: NodeJS.Timeout | undefined;
-    const restart = (error: unknown) => {
-      logger.warn(
-        { source: 'recent-failures', err: (error as Error)?.message },
-        'published failures watch failed',
-      );
-      if (stopped) return;
-      clearTimeout(retry);
-      retry = setTimeout(() => void informer.start().catch(restart), 5000);
-      retry.unref();
-    };
-    informer.on('error', restart);
-    informer.start().catch(restart);
-    stops.push(() => {
-      stopped = true;
-      clearTimeout(retry);
-      return informer.stop();
-    });
   }
   return {
     sources: { cluster, prober, history },
     mutateExtensions: [recordPrediction],
     ready: () => cluster.isReady(),
     stop: async () => void (await Promise.all(stops.map((stop) => stop()))),
+  };
+}
+
+/** Keeps `history` equal to the published ConfigMap; client-node's informer stops on errors, so restart it. */
+function followPublishedFailures(
+  kubeConfig: KubeConfig,
+  config: Config,
+  history: RecentFailures,
+  logger: Logger,
+): () => Promise<void> {
+  const informer = watchPublishedFailures(
+    kubeConfig,
+    kubeConfig.makeApiClient(CoreV1Api),
+    config.watch.pullguardNamespace,
+    history,
+  );
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const restart = (error: unknown) => {
+    logger.warn(
+      { source: 'recent-failures', err: (error as Error)?.message },
+      'published failures watch failed',
+    );
+    if (stopped) return;
+    clearTimeout(retry);
+    retry = setTimeout(() => void informer.start().catch(restart), 5000);
+    retry.unref();
+  };
+  informer.on('error', restart);
+  informer.start().catch(restart);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await informer.stop();
   };
 }
