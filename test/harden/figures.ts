@@ -5,6 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export const FULL = process.env.HARDEN_FULL === '1';
 
@@ -47,4 +49,19 @@ export class Tally {
   rows(): Array<[string, number]> {
     return [...this.counts];
   }
+}
+
+/** Heap in use after a full collection (gc exposed at run time), so growth is not garbage. */
+export function settledHeap(): number {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+let gc: (() => void) | undefined;
+function collect(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
