@@ -18,6 +18,8 @@ export interface Figure {
   /** Markdown table rows, the first one the header. */
   readonly table: ReadonlyArray<ReadonlyArray<string | number>>;
   readonly notes?: readonly string[];
+  /** The item could not run here (e.g. no testbed); reported as SKIPPED, not as a failure. */
+  readonly skipped?: boolean;
 }
 
 export function recordFigure(figure: Figure): void {

@@ -138,7 +138,9 @@ describe('sustained load', () => {
         ['heap start / end MB', `${mb(start.heapUsed)} / ${mb(end.heapUsed)} (${pct(heapGrowth)})`],
         ['open sockets start / end', `${start.sockets} / ${end.sockets}`],
       ],
-      notes: ['images: 80% from five cached tags, 20% from 2,000 tags mostly outside the 2 s cache TTL; the registry flaps every second'],
+      notes: [
+        'images: 80% from five cached tags, 20% from 2,000 tags mostly outside the 2 s cache TTL; the registry flaps every second',
+      ],
     });
     expect(errors).toBe(0);
     expect(end.sockets).toBeLessThanOrEqual(start.sockets + 2);
