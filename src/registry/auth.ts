@@ -94,7 +94,14 @@ async function fetchToken(
   try {
     deps.onRequest?.(target.registry, 'token');
     const response = await deps.limit(target.registry, () =>
-      deps.client.send({ method: 'GET', url, headers, entry: target.entry, maxBodyBytes: TOKEN_BODY_LIMIT }),
+      deps.client.send({
+        method: 'GET',
+        url,
+        headers,
+        // The registry's listing covers a realm on its own host only (see RegistryHttpClient.send).
+        entry: url.hostname === new URL(target.origin).hostname ? target.entry : undefined,
+        maxBodyBytes: TOKEN_BODY_LIMIT,
+      }),
     );
     if (response.status !== 200) {
       return {

@@ -58,7 +58,10 @@ export class RegistryHttpClient {
     let url = req.url;
     let headers = { ...req.headers };
     for (let hop = 0; ; hop++) {
-      const response = await this.once({ ...req, url, headers });
+      // A listed registry's trust (no address guard, its CA) covers its own host only: a
+      // redirect elsewhere is an unlisted host, checked like any other.
+      const entry = url.hostname === req.url.hostname ? req.entry : undefined;
+      const response = await this.once({ ...req, url, headers, entry });
       const location = response.headers['location'];
       if (response.status < 300 || response.status >= 400 || response.status === 304 || !location)
         return response;
