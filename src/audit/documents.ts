@@ -1,15 +1,15 @@
 // Splits one input text into documents (multi-document YAML as `helm template` and `kustomize
 // build` write it, and JSON, which is YAML too) and reads each with js-yaml, recording the line
-// of every mapping key so findings can point at a container's `image:` line. js-yaml is several
+// of every mapping key so findings can point at a container's `image:` line. js-yaml is about ten
 // times faster than the `yaml` package's document model; a document it refuses is read again with
-// `yaml`, whose messages and positions are clearer.
+// `yaml` (yaml-reader.ts), which explains the error or, for what it accepts, reads it as before.
 
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
-import { LineCounter, parseDocument } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { isObject } from '../workload/walker.js';
 import type { InputProblem } from './inputs.js';
 import { KeyLineRecorder, type KeyLines } from './key-lines.js';
-import { splitDocuments, type DocumentText } from './split.js';
+import { splitDocuments } from './split.js';
+import { readWithYaml, type YamlReading } from './yaml-reader.js';
 
 export interface ParsedDocument {
   readonly source: string;
@@ -50,18 +50,20 @@ export function eachDocument(
   const problems: InputProblem[] = [];
   const stream = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   for (const part of splitDocuments(stream)) {
-    const recorder = new KeyLineRecorder();
-    let value: unknown;
-    try {
-      value = load(part.text, { schema: CORE_SCHEMA, listener: recorder.listener });
-    } catch (error) {
-      problems.push({ source, document: part.index, ...diagnose(part, error) });
+    const reading = readFast(part.text) ?? readWithYaml(part.text);
+    if (!reading.ok) {
+      problems.push({
+        source,
+        document: part.index,
+        line: part.firstLine + 1 + reading.line,
+        message: reading.message,
+      });
       continue;
     }
+    const { value } = reading;
     // A document of only comments (between `---` separators) holds nothing to audit.
     if (value === null || value === undefined) continue;
-    const lines = recorder.lines;
-    const start = part.firstLine + 1 + (firstKeyLine(value, lines) ?? contentLine(part.text));
+    const start = part.firstLine + 1 + (reading.lineAt([]) ?? contentLine(part.text));
     if (part.text.includes('*') && expandsBeyond(value, MAX_EXPANDED_NODES)) {
       const message = `aliases expand to more than ${MAX_EXPANDED_NODES} nodes`;
       problems.push({ source, document: part.index, line: start, message });
@@ -73,7 +75,7 @@ export function eachDocument(
       line: start,
       value,
       lineOf: (pointer) => {
-        const line = lineAt(value, lines, pointer);
+        const line = reading.lineAt(pointerTokens(pointer));
         return line === undefined ? start : part.firstLine + 1 + line;
       },
     });
@@ -81,12 +83,29 @@ export function eachDocument(
   return problems;
 }
 
-/** 0-based line of the node at `pointer` within its document, or of its nearest parent. */
-function lineAt(value: unknown, lines: KeyLines, pointer: string): number | undefined {
+/** js-yaml's reading, or undefined when it refuses the document. */
+function readFast(text: string): YamlReading | undefined {
+  const recorder = new KeyLineRecorder();
+  try {
+    const value: unknown = load(text, { schema: CORE_SCHEMA, listener: recorder.listener });
+    return { ok: true, value, lineAt: (tokens) => lineAt(value, recorder.lines, tokens) };
+  } catch {
+    return undefined;
+  }
+}
+
+function pointerTokens(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((token) => (token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token));
+}
+
+/** 0-based line of the node at the path within its document, or of its nearest parent. */
+function lineAt(value: unknown, lines: KeyLines, tokens: readonly string[]): number | undefined {
   let node = value;
   let found = firstKeyLine(node, lines);
-  for (const token of pointer.split('/').slice(1)) {
-    const key = token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
+  for (const key of tokens) {
     let next: unknown;
     let at: number | undefined;
     if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(key)) {
@@ -123,25 +142,4 @@ function expandsBeyond(value: unknown, limit: number): boolean {
       for (const child of Object.values(node)) pending.push(child);
   }
   return false;
-}
-
-/** The first error the `yaml` package finds in a refused document, else js-yaml's own. */
-function diagnose(part: DocumentText, error: unknown): { line: number; message: string } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(part.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  // Errors at the end of input (an unclosed bracket) point at the last written line, not past it.
-  const lastOffset = Math.max(0, part.text.trimEnd().length - 1);
-  const lastLine = lineCounter.linePos(lastOffset).line;
-  const found = doc.errors[0];
-  if (found) {
-    const line = lineCounter.linePos(Math.min(found.pos[0], lastOffset)).line;
-    return { line: part.firstLine + line, message: firstLine(found.message) };
-  }
-  const mark = error instanceof YAMLException ? error.mark : undefined;
-  const message = error instanceof YAMLException ? error.reason : String(error);
-  return { line: part.firstLine + Math.min((mark?.line ?? 0) + 1, lastLine), message: firstLine(message) };
-}
-
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim();
 }
