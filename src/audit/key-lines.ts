@@ -10,10 +10,12 @@ export type KeyLines = ReadonlyMap<object, ReadonlyMap<string, number>>;
 
 export class KeyLineRecorder {
   readonly lines = new Map<object, Map<string, number>>();
-  // Keys not yet claimed by their mapping, as three parallel stacks.
+  // Keys not yet claimed by their mapping, as three parallel stacks of `pending` entries (reused,
+  // not truncated: this runs for every node of every document).
   private readonly depths: number[] = [];
   private readonly keys: string[] = [];
   private readonly keyLines: number[] = [];
+  private pending = 0;
   private depth = 0;
 
   readonly listener = (event: EventType, state: State): void => {
@@ -25,9 +27,10 @@ export class KeyLineRecorder {
     this.depth -= 1;
     if (state.kind === 'scalar') {
       if (followedByColon(state)) {
-        this.depths.push(depth);
-        this.keys.push(String(state.result));
-        this.keyLines.push(state.line);
+        this.depths[this.pending] = depth;
+        this.keys[this.pending] = String(state.result);
+        this.keyLines[this.pending] = state.line;
+        this.pending += 1;
       }
     } else if (state.kind === 'mapping' && typeof state.result === 'object' && state.result !== null) {
       // A flow mapping is closed twice when js-yaml first tried it as a block mapping's key: the
@@ -40,14 +43,12 @@ export class KeyLineRecorder {
   /** Takes the pending keys written inside the mapping closing at `depth`. */
   private claim(depth: number): Map<string, number> {
     const own = new Map<string, number>();
-    let from = this.depths.length;
+    let from = this.pending;
     while (from > 0 && (this.depths[from - 1] as number) > depth) from -= 1;
-    for (let at = from; at < this.depths.length; at += 1) {
+    for (let at = from; at < this.pending; at += 1) {
       if (this.depths[at] === depth + 1) own.set(this.keys[at] as string, this.keyLines[at] as number);
     }
-    this.depths.length = from;
-    this.keys.length = from;
-    this.keyLines.length = from;
+    this.pending = from;
     return own;
   }
 }
