@@ -6,7 +6,7 @@ import { evaluate } from '../core/engine.js';
 import type { Facts } from '../core/facts.js';
 import type { Finding } from '../core/finding.js';
 import { gatherFacts, type ClusterView, type FailureHistory, type RegistryProber } from '../core/gather.js';
-import { parseDocuments } from './documents.js';
+import { eachDocument } from './documents.js';
 import { readInputs, type InputProblem } from './inputs.js';
 import { classifyDocument, emptyClassified, type AuditTarget, type ManifestObjects } from './objects.js';
 import type { AuditFinding, AuditReport, AuditResource } from './report.js';
@@ -47,9 +47,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDependencies = 
   const problems: InputProblem[] = [...inputs.problems];
   const classified = emptyClassified();
   for (const input of inputs.texts) {
-    const parsed = parseDocuments(input.name, input.text);
-    problems.push(...parsed.problems);
-    for (const doc of parsed.documents) classifyDocument(doc, classified);
+    problems.push(...eachDocument(input.name, input.text, (doc) => classifyDocument(doc, classified)));
   }
   const { manifests } = classified;
   const cluster = deps.manifestView ? deps.manifestView(manifests, deps.cluster) : deps.cluster;

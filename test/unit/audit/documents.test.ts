@@ -78,9 +78,58 @@ describe('parseDocuments', () => {
     const { documents, problems } = parseDocuments('bomb.yaml', levels.join('\n'));
     expect(documents).toEqual([]);
     expect(problems).toEqual([expect.objectContaining({ source: 'bomb.yaml', document: 1 })]);
+    expect(problems[0]?.message).toMatch(/alias/);
   });
 
   it('returns nothing for an input of only comments', () => {
     expect(parseDocuments('c.yaml', '# nothing\n')).toEqual({ documents: [], problems: [] });
+  });
+});
+
+describe('parseDocuments, beyond the fast reader', () => {
+  it('still reads a document with a tag js-yaml does not know, as the yaml package does', () => {
+    const text = 'kind: Pod\nspec:\n  containers:\n    - name: a\n      image: !custom nginx:1\n';
+    const { documents, problems } = parseDocuments('tag.yaml', text);
+    expect(problems).toEqual([]);
+    expect(documents[0]?.value).toEqual({
+      kind: 'Pod',
+      spec: { containers: [{ name: 'a', image: 'nginx:1' }] },
+    });
+    expect(documents[0]?.lineOf('/spec/containers/0/image')).toBe(5);
+  });
+
+  it('reads small anchors and aliases, copies and all', () => {
+    const text = 'base: &c {name: a, image: x}\nlist:\n  - *c\n  - *c\n';
+    const [doc] = parseDocuments('alias.yaml', text).documents;
+    expect(doc?.value).toEqual({
+      base: { name: 'a', image: 'x' },
+      list: [
+        { name: 'a', image: 'x' },
+        { name: 'a', image: 'x' },
+      ],
+    });
+    expect(doc?.lineOf('/list/1/image')).toBe(1);
+  });
+
+  it('refuses duplicate keys in JSON too', () => {
+    const { documents, problems } = parseDocuments('dup.json', '{\n  "kind": "Pod",\n  "kind": "Job"\n}\n');
+    expect(documents).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ document: 1, line: 3 })]);
+  });
+
+  it('counts lines past a byte-order mark and CRLF line ends', () => {
+    const text = '\uFEFFa: 1\r\n---\r\nkind: Pod\r\nimage: x\r\n';
+    const { documents } = parseDocuments('crlf.yaml', text);
+    expect(documents.map((doc) => [doc.index, doc.line, doc.lineOf('/image')])).toEqual([
+      [1, 1, 1],
+      [2, 3, 4],
+    ]);
+  });
+
+  it('names the document and line of a problem after an empty document', () => {
+    const text = 'a: 1\n---\n# empty\n---\nb: [\n';
+    expect(parseDocuments('x.yaml', text).problems).toEqual([
+      expect.objectContaining({ source: 'x.yaml', document: 3, line: 5 }),
+    ]);
   });
 });
