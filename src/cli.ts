@@ -44,4 +44,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// `pullguard audit --help | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 await main(process.argv);
