@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { LEASE_NAME } from '../../src/watch/run.js';
 import { recordFigure } from '../harden/figures.js';
 
 const run = promisify(execFile);
@@ -45,8 +46,9 @@ async function leaseHolder(): Promise<string> {
     NAMESPACE,
     'get',
     'lease',
+    LEASE_NAME,
     '-o',
-    'jsonpath={.items[0].spec.holderIdentity}',
+    'jsonpath={.spec.holderIdentity}',
   );
   return lease.trim();
 }
@@ -57,8 +59,9 @@ async function leaseDurationSeconds(): Promise<number> {
     NAMESPACE,
     'get',
     'lease',
+    LEASE_NAME,
     '-o',
-    'jsonpath={.items[0].spec.leaseDurationSeconds}',
+    'jsonpath={.spec.leaseDurationSeconds}',
   );
   return Number(text) || 15;
 }
@@ -82,7 +85,9 @@ describe('replica loss', () => {
     await kubectl('create', 'namespace', TARGET_NAMESPACE).catch(() => '');
     const holder = await leaseHolder();
     const duration = await leaseDurationSeconds();
-    const pods = (await kubectl('-n', NAMESPACE, 'get', 'pods', '-l', 'app=pullguard', '-o', 'name'))
+    const pods = (
+      await kubectl('-n', NAMESPACE, 'get', 'pods', '-l', 'app.kubernetes.io/name=pullguard', '-o', 'name')
+    )
       .split('\n')
       .filter(Boolean);
     const victim = pods.find((p) => p.endsWith(holder)) ?? pods[0]!;
