@@ -197,22 +197,10 @@ function containersOf(pod: unknown): PodContainer[] {
   );
 }
 
-const PROBLEM_REASONS = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'ErrImageNeverPull',
-  'InvalidImageName',
-  'ImageInspectError',
-  'RegistryUnavailable',
-  'SignatureValidationFailed',
-]);
-
 function hasImageProblem(pod: unknown): boolean {
   const status = record(record(pod).status);
   return ['initContainerStatuses', 'containerStatuses'].some((list) =>
-    listOf(status[list]).some((item) =>
-      PROBLEM_REASONS.has(str(record(record(item.state).waiting).reason) ?? ''),
-    ),
+    listOf(status[list]).some((item) => isFailureState(str(record(record(item.state).waiting).reason) ?? '')),
   );
 }
 

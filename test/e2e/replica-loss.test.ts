@@ -40,31 +40,13 @@ async function deployed(): Promise<string | undefined> {
   }
 }
 
-async function leaseHolder(): Promise<string> {
-  const lease = await kubectl(
-    '-n',
-    NAMESPACE,
-    'get',
-    'lease',
-    LEASE_NAME,
-    '-o',
-    'jsonpath={.spec.holderIdentity}',
-  );
-  return lease.trim();
+async function leaseField(jsonPath: string): Promise<string> {
+  const text = await kubectl('-n', NAMESPACE, 'get', 'lease', LEASE_NAME, '-o', `jsonpath={${jsonPath}}`);
+  return text.trim();
 }
 
-async function leaseDurationSeconds(): Promise<number> {
-  const text = await kubectl(
-    '-n',
-    NAMESPACE,
-    'get',
-    'lease',
-    LEASE_NAME,
-    '-o',
-    'jsonpath={.spec.leaseDurationSeconds}',
-  );
-  return Number(text) || 15;
-}
+const leaseHolder = () => leaseField('.spec.holderIdentity');
+const leaseDurationSeconds = async () => Number(await leaseField('.spec.leaseDurationSeconds')) || 15;
 
 const reason = await deployed();
 
