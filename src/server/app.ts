@@ -20,8 +20,10 @@ export function createApp(deps: AppDependencies): RequestListener {
   const routeDeps = { handler: createAdmissionHandler(deps), metrics: deps.metrics, logger: deps.logger };
   const app = createOperationsApp(deps);
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'POST' && (req.url === '/validate' || req.url === '/mutate')) {
-      const mode = req.url === '/validate' ? 'validate' : 'mutate';
+    // The API server appends `?timeout=3s` to the webhook URL: match the path alone.
+    const path = req.url?.split('?', 1)[0];
+    if (req.method === 'POST' && (path === '/validate' || path === '/mutate')) {
+      const mode = path === '/validate' ? 'validate' : 'mutate';
       admissionRoute(routeDeps, mode, req, res).catch((error: unknown) => {
         deps.logger.error({ err: (error as Error).message }, 'admission route failed');
         sendJson(res, 500, { error: 'internal error' });

@@ -36,6 +36,13 @@ describe('POST /validate and /mutate', () => {
     ]);
   });
 
+  it('accepts the ?timeout= query the API server appends to webhook URLs', async () => {
+    const body = admissionReview(workload('Pod', bad), { uid: 'uid-query' });
+    const res = await request(app()).post('/validate?timeout=3s').send(body).expect(200);
+    expect(res.body.response.uid).toBe('uid-query');
+    expect(res.body.response.allowed).toBe(false);
+  });
+
   it('mutate allows what validate denies, and patches only with a fix', async () => {
     const res = await request(app())
       .post('/mutate')
