@@ -34,8 +34,9 @@ const common = {
 
 export default {
   // The e2e files share one cluster and one webhook (one of them stops it): they must run one after
-  // another. Jest takes maxWorkers only at the root, so it is 1 whenever the e2e project runs.
-  ...(runsE2e() ? { maxWorkers: 1 } : {}),
+  // another, and kubelet outcomes take tens of seconds. Jest takes maxWorkers and testTimeout only
+  // at the root, so they are set whenever the e2e project runs.
+  ...(runsE2e() ? { maxWorkers: 1, testTimeout: 240_000 } : {}),
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -50,7 +51,6 @@ export default {
       // Brings the testbed up once, deploys pullguard; skips the suite where no testbed can run.
       globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/support/global-teardown.ts',
-      testTimeout: 240_000,
     },
   ],
 };

@@ -17,10 +17,12 @@ export const DEPLOY_MODE: DeployMode = 'host';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../../..');
 const CLI = join(REPO_ROOT, 'dist/cli.js');
-export const VALIDATING = 'pullguard-validating';
-export const MUTATING = 'pullguard-mutating';
+// Host mode's own names: an in-cluster pullguard another engineer deploys on the shared testbed
+// manages (and re-signs the caBundle of) the packaged pullguard-validating/-mutating.
+export const VALIDATING = 'pullguard-e2e-validating';
+export const MUTATING = 'pullguard-e2e-mutating';
 /** Namespace of the watcher's Lease and recent-failures ConfigMap (config watch.pullguardNamespace). */
-export const PULLGUARD_NAMESPACE = 'pullguard';
+export const PULLGUARD_NAMESPACE = 'pullguard-e2e';
 
 /** Fills `${NAME}` placeholders; a placeholder without a value is an error, not an empty string. */
 export function render(template: string, values: Record<string, string>): string {
@@ -36,6 +38,7 @@ export function renderConfig(testbed: Testbed): string {
     REGISTRY_PLAIN: testbed.registryPlain,
     REGISTRY_TLS: testbed.registryTls,
     TESTBED_CA: testbed.ca,
+    PULLGUARD_NAMESPACE,
   });
 }
 
