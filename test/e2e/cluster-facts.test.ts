@@ -3,16 +3,14 @@
 // current after kube-apiserver restarts (watches break, the reader re-lists).
 
 import { beforeAll, expect, it } from '@jest/globals';
-import { pushTls } from './support/images.js';
+import { pushPlain, pushTls } from './support/images.js';
 import { apply, kubectl, warnings } from './support/kubectl.js';
 import { dockerConfigSecret, pod } from './support/manifests.js';
 import { useNamespace } from './support/namespaces.js';
+import { requireCompleteNodeImageLists } from './support/nodes.js';
 import { runScript } from './support/scripts.js';
 import { describeE2E, e2e } from './support/suite.js';
-import { waitFor } from './support/wait.js';
-
-/** The image up.sh pulled onto the node (it stays: image GC is off in the testbed). */
-const ON_NODE = (plain: string) => `${plain}/pullguard/busybox:1`;
+import { running, waitFor, waitForContainer } from './support/wait.js';
 
 describeE2E('cluster facts through the real API', () => {
   const ns = useNamespace('enforce', 'facts');
@@ -38,7 +36,7 @@ describeE2E('cluster facts through the real API', () => {
         const result = await apply(manifest, ns.name, { dryRun: 'server' });
         return done(result.stderr, result.code) ? result : undefined;
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
   }
 
@@ -80,16 +78,18 @@ describeE2E('cluster facts through the real API', () => {
 
   it('reads the node image list: Never is allowed for an image on the node, denied for an absent one', async () => {
     const { testbed, runId } = e2e();
-    const present = await apply(
-      pod('never-present', { image: ON_NODE(testbed.registryPlain), imagePullPolicy: 'Never' }),
-      ns.name,
-      {
-        dryRun: 'server',
-      },
+    const onNode = await pushPlain(testbed, `e2e/on-node-${runId}`, '1');
+    await apply(pod('puller', { image: onNode }), ns.name);
+    await waitForContainer(ns.name, 'puller', running);
+    // The kubelet reports the new image in node.status.images at its next status update (~10 s).
+    const present = await untilAnswer(
+      pod('never-present', { image: onNode, imagePullPolicy: 'Never' }),
+      (_, code) => code === 0,
+      'the pulled image in the node status',
     );
-    expect(present.code).toBe(0);
     expect(warnings(present).some((w) => w.startsWith('[pull-policy-never]'))).toBe(true);
     const absentImage = `${testbed.registryPlain}/e2e/absent-${runId}:1`;
+    await requireCompleteNodeImageLists();
     const absent = await apply(
       pod('never-absent', { image: absentImage, imagePullPolicy: 'Never' }),
       ns.name,

@@ -2,17 +2,23 @@
 // open: what pullguard would deny is admitted), and an enforce setup with Fail refuses it with
 // the API server's "failed calling webhook" error. Pullguard is started again afterwards.
 
-import { afterAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { setFailurePolicy, startPullguard, stopPullguard } from './support/deploy.js';
 import { apply, getJson } from './support/kubectl.js';
 import { pod } from './support/manifests.js';
 import { useNamespace } from './support/namespaces.js';
-import { describeE2E } from './support/suite.js';
+import { describeE2E, e2e } from './support/suite.js';
+import { pushPlain } from './support/images.js';
 
 const INVALID = { image: 'Registry.Example/UPPER:1' };
 
 describeE2E('failure policy with pullguard stopped', () => {
   const ns = useNamespace('enforce', 'failopen');
+  let good = '';
+
+  beforeAll(async () => {
+    good = await pushPlain(e2e().testbed, 'e2e/fail-open', '1');
+  });
 
   afterAll(async () => {
     await setFailurePolicy('Ignore');
@@ -35,7 +41,7 @@ describeE2E('failure policy with pullguard stopped', () => {
 
   it('refuses with failurePolicy Fail when pullguard is down', async () => {
     await setFailurePolicy('Fail');
-    const result = await apply(pod('fail-closed', { image: 'busybox:1.36' }), ns.name);
+    const result = await apply(pod('fail-closed', { image: good }), ns.name);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(
       /Internal error occurred: failed calling webhook "(mutate|validate)\.pullguard\.dev": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/(mutate|validate)\?timeout=3s": dial tcp 127\.0\.0\.1:\d+: connect: connection refused/,
@@ -47,7 +53,7 @@ describeE2E('failure policy with pullguard stopped', () => {
     await startPullguard();
     const result = await apply(pod('back-up', INVALID), ns.name);
     expect(result.stderr).toMatch(/denied the request: \[image-reference-invalid\]/);
-    const allowed = await apply(pod('back-up-ok', { image: 'busybox:1.36' }), ns.name, { dryRun: 'server' });
+    const allowed = await apply(pod('back-up-ok', { image: good }), ns.name, { dryRun: 'server' });
     expect(allowed.code).toBe(0);
   });
 });

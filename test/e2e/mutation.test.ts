@@ -7,6 +7,7 @@ import { pushPlain, pushTls } from './support/images.js';
 import { apply, getJson, kubectl } from './support/kubectl.js';
 import { dockerConfigSecret, pod } from './support/manifests.js';
 import { useNamespace } from './support/namespaces.js';
+import { requireCompleteNodeImageLists } from './support/nodes.js';
 import { describeE2E, e2e } from './support/suite.js';
 import { running, waitForContainer, type Pod } from './support/wait.js';
 
@@ -37,6 +38,7 @@ describeE2E('mutation (patch actions)', () => {
   });
 
   it('turns Never into IfNotPresent when no node has the image, and the pod pulls it', async () => {
+    await requireCompleteNodeImageLists(); // the patch is made on certainty only
     const result = await apply(pod('never', { image: absentImage, imagePullPolicy: 'Never' }), ns.name);
     expect(result.code).toBe(0);
     const stored = await getJson<Pod>('pod', 'never', ns.name);

@@ -10,6 +10,7 @@ import { pushArm64Only, pushPlain, pushTls } from './support/images.js';
 import { apply, getJson, kubectl, warnings } from './support/kubectl.js';
 import { dockerConfigSecret, pod, type ContainerSpec, type PodOptions } from './support/manifests.js';
 import { createNamespace, deleteNamespace } from './support/namespaces.js';
+import { requireCompleteNodeImageLists } from './support/nodes.js';
 import { describeE2E, e2e } from './support/suite.js';
 import { running, waitFor, waitForContainer, waitingIn, type Pod } from './support/wait.js';
 import { diagnoses, metricValue, predictionOf, watchReport } from './support/watcher.js';
@@ -101,6 +102,7 @@ describeE2E('kubelet outcomes agree with admission predictions (warn-only)', () 
         }
       }),
     );
+    await requireCompleteNodeImageLists(); // the never-absent case predicts on certainty
     for (const c of cases) {
       const result = await apply(pod('probe', c.container(), c.options), namespaces.get(c.name)!);
       expect(result.code).toBe(0); // warn-only: every pod is created
