@@ -95,9 +95,13 @@ describe('node records', () => {
     );
     // Seen on the testbed: tags of one digest beyond the kubelet's 5 names per image are not listed.
     const fiveNames = { names: ['a:1', 'b:1', 'c:1', 'd:1', 'e:1'] };
-    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fiveNames] } })?.imageListCapped).toBe(true);
+    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fiveNames] } })?.imageListCapped).toBe(
+      true,
+    );
     const fourNames = { names: ['a:1', 'b:1', 'c:1', 'd:1'] };
-    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fourNames] } })?.imageListCapped).toBe(false);
+    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fourNames] } })?.imageListCapped).toBe(
+      false,
+    );
     expect(
       nodeRecord({ metadata: { name: 'n' }, status: { images: images(10) } }, { imageCap: 10 })
         ?.imageListCapped,
