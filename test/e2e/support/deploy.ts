@@ -115,7 +115,7 @@ export async function stopPullguard(): Promise<void> {
   await stopHostProcess(dirname(deployment().configFile));
 }
 
-/** Starts it again and waits until it is ready. */
+/** Starts it (again, if it runs) and waits until it is ready. */
 export async function startPullguard(): Promise<void> {
   await startHostProcess(deployment());
 }
@@ -149,6 +149,7 @@ const pidFile = (dir: string) => join(dir, 'pullguard.pid');
 async function startHostProcess(deployment: PullguardDeployment): Promise<void> {
   const [command, ...args] = deployment.command ?? [];
   if (!command || !deployment.logFile) throw new Error('host deployment without a command');
+  await stopHostProcess(dirname(deployment.configFile)); // start is a restart: never two servers
   mkdirSync(dirname(deployment.logFile), { recursive: true });
   const log = openSync(deployment.logFile, 'a');
   const child = spawn(command, args, {
