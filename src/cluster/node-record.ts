@@ -14,6 +14,9 @@ export interface Taint {
   readonly effect: string;
 }
 
+/** kubelet's maxNamesPerImageInNodeStatus (pkg/kubelet/nodestatus/setters.go). */
+export const MAX_NAMES_PER_IMAGE = 5;
+
 export interface NodeRecord {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -21,6 +24,7 @@ export interface NodeRecord {
   readonly platform: Platform;
   /** Fully qualified names (`docker.io/library/nginx:1.27`, `...@sha256:...`). */
   readonly images: readonly string[];
+  /** The list may miss images or names: cut at the image cap, or an image at 5 names. */
   readonly imageListCapped: boolean;
 }
 
@@ -53,9 +57,12 @@ export function nodeRecord(node: unknown, options: NodeRecordOptions = {}): Node
   const imageList = Array.isArray(rawImages) ? rawImages : [];
   const cap = options.imageCap ?? DEFAULT_NODE_IMAGE_CAP;
   const images = new Set<string>();
+  let namesCapped = false;
   for (const image of imageList) {
     const names = field(image, 'names');
     if (!Array.isArray(names)) continue;
+    // The kubelet lists at most 5 names per image: with 5, other tags of the same image may be cut.
+    if (names.length >= MAX_NAMES_PER_IMAGE) namesCapped = true;
     for (const raw of names) if (typeof raw === 'string') images.add(normaliseImageName(raw, options));
   }
   const taintList = field(spec, 'taints');
@@ -65,7 +72,7 @@ export function nodeRecord(node: unknown, options: NodeRecordOptions = {}): Node
     taints: Array.isArray(taintList) ? taintList.flatMap((t) => taintOf(t, options.pool)) : [],
     platform: { os: intern(os, options.pool), architecture: intern(architecture, options.pool) },
     images: [...images],
-    imageListCapped: cap >= 0 && imageList.length >= cap,
+    imageListCapped: (cap >= 0 && imageList.length >= cap) || namesCapped,
   };
 }
 

@@ -57,7 +57,8 @@ export function diagnosisEvent(
   return {
     apiVersion: 'events.k8s.io/v1',
     kind: 'Event',
-    metadata: { generateName: `${pod.name.slice(0, 200)}.pullguard.`, namespace: pod.namespace },
+    // generateName is validated as a name itself: it may end in '-' but not in '.'.
+    metadata: { generateName: `${pod.name.slice(0, 200)}.pullguard-`, namespace: pod.namespace },
     eventTime: now,
     reportingController: REPORTING_CONTROLLER,
     reportingInstance: instance.slice(0, 128),

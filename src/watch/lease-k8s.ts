@@ -1,6 +1,6 @@
 // The LeaseStore adapter over @kubernetes/client-node's CoordinationV1Api.
 
-import { ApiException, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import { ApiException, V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { LeaseConflict, type LeaseRecord, type LeaseStore } from './lease.js';
 
 export function kubernetesLeaseStore(api: CoordinationV1Api, namespace: string, name: string): LeaseStore {
@@ -27,8 +27,9 @@ export function kubernetesLeaseStore(api: CoordinationV1Api, namespace: string, 
       ...(record.leaseDurationSeconds !== undefined
         ? { leaseDurationSeconds: record.leaseDurationSeconds }
         : {}),
-      ...(record.acquireTime ? { acquireTime: record.acquireTime } : {}),
-      ...(record.renewTime ? { renewTime: record.renewTime } : {}),
+      // MicroTime: the API server refuses a Date's millisecond ISO form ("cannot parse .861Z").
+      ...(record.acquireTime ? { acquireTime: new V1MicroTime(record.acquireTime.getTime()) } : {}),
+      ...(record.renewTime ? { renewTime: new V1MicroTime(record.renewTime.getTime()) } : {}),
       ...(record.leaseTransitions !== undefined ? { leaseTransitions: record.leaseTransitions } : {}),
     },
   });

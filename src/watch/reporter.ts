@@ -7,6 +7,7 @@ import {
   ApisApi,
   CustomObjectsApi,
   EventsV1Api,
+  V1MicroTime,
   type EventsV1Event,
   type KubeConfig,
 } from '@kubernetes/client-node';
@@ -46,11 +47,9 @@ export class KubernetesReporter {
     byPod.set(`${failure.pod.uid}/${failure.container.name}`, { failure, at: this.options.now() });
     if (byPod.size > MAX_RESULTS_PER_NAMESPACE) byPod.delete(byPod.keys().next().value ?? '');
     this.dirty.add(namespace);
-    const body = diagnosisEvent(
-      failure,
-      this.options.instance,
-      new Date(this.options.now()),
-    ) as unknown as EventsV1Event;
+    // eventTime is a MicroTime: the API server refuses a Date's millisecond ISO form.
+    const now = new V1MicroTime(this.options.now());
+    const body = diagnosisEvent(failure, this.options.instance, now) as unknown as EventsV1Event;
     this.events.createNamespacedEvent({ namespace, body }).catch(this.options.onError);
   }
 

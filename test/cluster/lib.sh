@@ -112,3 +112,15 @@ show_logs() {
     tail -n "$n" "$f" | cut -c1-400 >&2
   done
 }
+
+# restart_daemon NAME: stops a running daemon and starts it again with the same command line
+# (read from /proc), keeping its previous log as NAME.prev.log. The e2e suite restarts
+# kube-apiserver this way to check that watchers re-list.
+restart_daemon() {
+  local name="$1" pid cmd=()
+  pid="$(cat "$RUN/$name.pid" 2>/dev/null)" || { log "$name is not running"; return 1; }
+  mapfile -d '' -t cmd <"/proc/$pid/cmdline"
+  stop_daemon "$name" "${cmd[0]}"
+  mv -f "$LOGS/$name.log" "$LOGS/$name.prev.log" 2>/dev/null || true
+  start_daemon "$name" "${cmd[@]}"
+}

@@ -34,8 +34,11 @@ gzip -n -9 "$work/layer.tar"
 read -r layer_d layer_s < <(blob "$work/layer.tar.gz")
 
 cmd_json="$(printf '%s\n' "$@" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().splitlines()))')"
-printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":%s},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-  "$arch" "$cmd_json" "$diff_id" >"$work/config.json"
+# The name goes into the config as a label, so images written for different names have different
+# digests: the kubelet lists at most 5 names per image in node.status.images, and a test image
+# pushed under many names would crowd the others out of that list.
+printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":%s,"Labels":{"org.opencontainers.image.ref.name":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+  "$arch" "$cmd_json" "$ref" "$diff_id" >"$work/config.json"
 read -r cfg_d cfg_s < <(blob "$work/config.json")
 
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \

@@ -93,6 +93,15 @@ describe('node records', () => {
     expect(nodeRecord({ metadata: { name: 'n' }, status: { images: images(49) } })?.imageListCapped).toBe(
       false,
     );
+    // Seen on the testbed: tags of one digest beyond the kubelet's 5 names per image are not listed.
+    const fiveNames = { names: ['a:1', 'b:1', 'c:1', 'd:1', 'e:1'] };
+    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fiveNames] } })?.imageListCapped).toBe(
+      true,
+    );
+    const fourNames = { names: ['a:1', 'b:1', 'c:1', 'd:1'] };
+    expect(nodeRecord({ metadata: { name: 'n' }, status: { images: [fourNames] } })?.imageListCapped).toBe(
+      false,
+    );
     expect(
       nodeRecord({ metadata: { name: 'n' }, status: { images: images(10) } }, { imageCap: 10 })
         ?.imageListCapped,

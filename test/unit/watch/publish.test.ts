@@ -86,6 +86,9 @@ describe('diagnosis', () => {
       type: 'Warning',
       regarding: { kind: 'Pod', uid: 'u1' },
     });
+    // The API server validates generateName as a name: a trailing '.' is refused (422).
+    const generateName = (event.metadata as { generateName: string }).generateName;
+    expect(generateName).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?-$/);
     const report = buildPolicyReport('shop', [{ failure: confirmed, at: 5000 }]);
     expect(report).toMatchObject({
       apiVersion: 'wgpolicyk8s.io/v1alpha2',
