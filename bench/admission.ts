@@ -2,10 +2,14 @@
 // generator (autocannon), each server in its own process. Rounds alternate to spread the noise.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { createAdmissionHandler } from '../src/admission/handler.js';
+import { decodeAdmissionReview } from '../src/admission/review.js';
+import { DEFAULT_CONFIG } from '../src/config/load.js';
+import { silentLogger } from '../src/logger.js';
 import { writeBenchCertificates } from './servers/tls.js';
 import type { BenchResult } from './result.js';
 
@@ -71,10 +75,9 @@ export function realisticReview(uid = 'bench'): string {
 
 async function startServer(
   script: string,
-  certFile: string,
-  keyFile: string,
+  args: readonly string[],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [join(here, script), certFile, keyFile], {
+  const child = spawn(process.execPath, [join(here, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -83,6 +86,14 @@ async function startServer(
     child.stdout?.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
   });
   return { child, port };
+}
+
+/** pullguard's own answer to the benchmark body, for the baseline to send back unchanged. */
+async function pullguardAnswer(body: string): Promise<unknown> {
+  const handler = createAdmissionHandler({ config: () => DEFAULT_CONFIG, sources: {}, logger: silentLogger });
+  const decoded = decodeAdmissionReview(JSON.parse(body));
+  if (!decoded.ok) throw new Error(decoded.error);
+  return (await handler.handle(decoded.request, 'validate')).response;
 }
 
 interface LoadFigures {
@@ -118,8 +129,10 @@ export async function runAdmissionBench(
   const files = writeBenchCertificates();
   const ca = readFileSync(files.caFile, 'utf8');
   const body = realisticReview();
-  const baseline = await startServer('servers/baseline.js', files.certFile, files.keyFile);
-  const pullguard = await startServer('servers/pullguard.js', files.certFile, files.keyFile);
+  const answerFile = join(dirname(files.caFile), 'answer.json');
+  writeFileSync(answerFile, JSON.stringify(await pullguardAnswer(body)));
+  const baseline = await startServer('servers/baseline.js', [files.certFile, files.keyFile, answerFile]);
+  const pullguard = await startServer('servers/pullguard.js', [files.certFile, files.keyFile]);
   const figures: { baseline: LoadFigures[]; pullguard: LoadFigures[] } = { baseline: [], pullguard: [] };
   try {
     await load(baseline.port, ca, body, 1);

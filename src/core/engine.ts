@@ -91,7 +91,12 @@ function judgeContainer(input: EvaluationInput, container: ContainerEntry): Find
     typeof container.image === 'string' ? container.image : JSON.stringify(container.image ?? null);
   const parsed = typeof container.image === 'string' ? parseImageReference(container.image) : undefined;
   const ref = parsed?.ok && container.image === (container.image as string).trim() ? parsed.ref : undefined;
-  if (imageExempt(config, image, ref ? formatReference(ref) : undefined)) return [];
+  if (
+    config.exemptions.images.length > 0 &&
+    imageExempt(config, image, ref ? formatReference(ref) : undefined)
+  ) {
+    return [];
+  }
   const context: RuleContext = {
     workload,
     container,

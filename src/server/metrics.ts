@@ -41,14 +41,35 @@ export function createAdmissionMetrics(registry = new Registry(), defaults = tru
     labelNames: ['endpoint', 'kind'],
     registers: [registry],
   });
+  // Label children are looked up once per label set: hashing labels on every request is the
+  // largest cost of metrics on the admission hot path. The label sets are small and fixed.
+  const perRequest = new Map<string, { count: () => void; time: (seconds: number) => void }>();
+  const perFinding = new Map<string, () => void>();
   return {
     registry,
     observeRequest(endpoint, verdict, seconds) {
-      requests.inc({ endpoint, verdict });
-      latency.observe({ endpoint, verdict }, seconds);
+      const key = `${endpoint} ${verdict}`;
+      let child = perRequest.get(key);
+      if (!child) {
+        const counter = requests.labels({ endpoint, verdict });
+        const histogram = latency.labels({ endpoint, verdict });
+        child = { count: () => counter.inc(), time: (value) => histogram.observe(value) };
+        perRequest.set(key, child);
+      }
+      child.count();
+      child.time(seconds);
     },
     observeFindings(endpoint, list) {
-      for (const finding of list) findings.inc({ endpoint, rule: finding.rule, action: finding.action });
+      for (const finding of list) {
+        const key = `${endpoint} ${finding.rule} ${finding.action}`;
+        let inc = perFinding.get(key);
+        if (!inc) {
+          const counter = findings.labels({ endpoint, rule: finding.rule, action: finding.action });
+          inc = () => counter.inc();
+          perFinding.set(key, inc);
+        }
+        inc();
+      }
     },
     observeError(endpoint, kind) {
       errors.inc({ endpoint, kind });

@@ -8,7 +8,7 @@ import type { Rule } from '../rule.js';
 export const imageRecentlyFailed: Rule = {
   id: 'image-recently-failed',
   check({ ref, facts }) {
-    if (!ref) return undefined;
+    if (!ref || facts.recentFailures.size === 0) return undefined;
     const failure = facts.recentFailures.get(formatReference(ref));
     if (!failure) return undefined;
     const pods = failure.pods === 1 ? '1 pod' : `${failure.pods} pods`;
