@@ -127,7 +127,7 @@ describeE2E('packaged install (kubectl apply -k)', () => {
       });
     const create = (name: string) => apply(podManifest(name), namespace);
     const probe = await create('before-burst');
-    expect(probe.stderr).toBe('');
+    expect(probe.stderr).not.toMatch(/denied the request|failed calling webhook/);
     expect(probe.code).toBe(0);
 
     const victim = await leaderAmongPods();
