@@ -135,13 +135,19 @@ describeE2E('packaged install (kubectl apply -k)', () => {
     const duration = before?.durationSeconds ?? 0;
     expect(duration).toBeGreaterThan(0);
 
+    // The deleted leader's own log, to the end: when it began draining and stopped leading.
+    const victimLog = kubectl(['-n', PACKAGED.namespace, 'logs', '-f', victim], {
+      allowFailure: true,
+      timeoutMs: 90_000,
+    });
     // The Lease is polled from the moment the delete is sent, alongside the burst.
+    let deletedAt = 0;
     let leadershipMoved: Promise<{ holder: string; gapSeconds: number }> | undefined;
     const results: KubectlResult[] = await Promise.all(
       Array.from({ length: BURST }, async (_, i) => {
         await new Promise((resolve) => setTimeout(resolve, i * BURST_SPACING_MS));
         if (i === DELETE_AT) {
-          const deletedAt = Date.now();
+          deletedAt = Date.now();
           await kubectl(['-n', PACKAGED.namespace, 'delete', 'pod', victim, '--wait=false']);
           leadershipMoved = waitFor(
             'a new Lease holder',
@@ -159,6 +165,7 @@ describeE2E('packaged install (kubectl apply -k)', () => {
     );
     const { holder: newLeader, gapSeconds } = await leadershipMoved!;
     await rolledOut(); // the replacement replica becomes Ready
+    const shutdown = shutdownTimeline((await victimLog).stdout, deletedAt);
 
     const failures = results.filter((result) => result.code !== 0);
     const created = JSON.parse((await kubectl(['-n', namespace, 'get', 'pods', '-o', 'json'])).stdout) as {
@@ -178,6 +185,7 @@ describeE2E('packaged install (kubectl apply -k)', () => {
         'Packaged install (enforce overlay: failurePolicy Fail, 2 replicas) in the real-cluster testbed.',
         `Leader ${victim} deleted after ${DELETE_AT} of ${BURST} pod creations (one every ${BURST_SPACING_MS} ms); new leader ${newLeader}.`,
         'Gap: from the delete request to the Lease naming another holder.',
+        `Deleted leader's log, seconds after the delete request: ${shutdown}.`,
         ...failures.map((result) => `failure: ${result.stderr.trim().split('\n')[0] ?? ''}`),
       ],
     });
@@ -187,3 +195,17 @@ describeE2E('packaged install (kubectl apply -k)', () => {
     expect(gapSeconds).toBeLessThanOrEqual(duration + RENEW_SLACK_SECONDS);
   }, 400_000);
 });
+
+/** `draining +1.2 s, stopped leading +1.5 s, ...` from the JSON log lines of a stopping replica. */
+function shutdownTimeline(log: string, since: number): string {
+  const events = log.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { time?: number; msg?: string };
+      if (typeof entry.time !== 'number' || entry.time < since || !entry.msg) return [];
+      return [`${entry.msg} +${((entry.time - since) / 1000).toFixed(1)} s`];
+    } catch {
+      return [];
+    }
+  });
+  return events.length > 0 ? events.join(', ') : 'no log lines after the delete';
+}
