@@ -76,10 +76,19 @@ export async function install(dir: string): Promise<void> {
   await rolledOut();
 }
 
+/**
+ * `kubectl rollout status`, then until the replaced pods are gone: a terminating replica keeps
+ * answering on the API server's open connections through its preStop pause, with its old config.
+ */
 export async function rolledOut(): Promise<void> {
   await kubectl(
     ['-n', PACKAGED.namespace, 'rollout', 'status', `deploy/${PACKAGED.deployment}`, '--timeout=240s'],
     { timeoutMs: 250_000 },
+  );
+  await waitFor(
+    'replaced pullguard pods gone',
+    async () => ((await allPullguardPods()).some((pod) => pod.terminating) ? undefined : true),
+    { timeoutMs: 90_000 },
   );
 }
 
@@ -106,13 +115,20 @@ export async function uninstall(dir: string | undefined): Promise<void> {
   });
 }
 
+async function allPullguardPods(): Promise<{ name: string; terminating: boolean }[]> {
+  const args = ['-n', PACKAGED.namespace, 'get', 'pods', '-l', PACKAGED.podSelector, '-o', 'json'];
+  const list = JSON.parse((await kubectl(args)).stdout) as {
+    items: { metadata: { name: string; deletionTimestamp?: string } }[];
+  };
+  return list.items.map((pod) => ({
+    name: pod.metadata.name,
+    terminating: !!pod.metadata.deletionTimestamp,
+  }));
+}
+
 /** Names of the packaged pullguard pods that are not being deleted. */
 export async function pullguardPods(): Promise<string[]> {
-  const list = JSON.parse(
-    (await kubectl(['-n', PACKAGED.namespace, 'get', 'pods', '-l', PACKAGED.podSelector, '-o', 'json']))
-      .stdout,
-  ) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] };
-  return list.items.filter((pod) => !pod.metadata.deletionTimestamp).map((pod) => pod.metadata.name);
+  return (await allPullguardPods()).filter((pod) => !pod.terminating).map((pod) => pod.name);
 }
 
 export interface LeaseState {
