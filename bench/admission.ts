@@ -1,19 +1,15 @@
 // Admission throughput and latency against the baseline server, same run, same body, same load
 // generator (autocannon), each server in its own process. Rounds alternate to spread the noise.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createAdmissionHandler } from '../src/admission/handler.js';
 import { decodeAdmissionReview } from '../src/admission/review.js';
 import { DEFAULT_CONFIG } from '../src/config/load.js';
 import { silentLogger } from '../src/logger.js';
+import { load, mean, startServer, type LoadFigures } from './servers/harness.js';
 import { writeBenchCertificates } from './servers/tls.js';
 import type { BenchResult } from './result.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** A Deployment with 3 containers and 2 init containers, as the API server would send it. */
 export function realisticReview(uid = 'bench'): string {
@@ -73,52 +69,12 @@ export function realisticReview(uid = 'bench'): string {
   });
 }
 
-async function startServer(
-  script: string,
-  args: readonly string[],
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [join(here, script), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.stdout?.once('data', (data: Buffer) => resolve(Number(data.toString().trim())));
-  });
-  return { child, port };
-}
-
 /** pullguard's own answer to the benchmark body, for the baseline to send back unchanged. */
 async function pullguardAnswer(body: string): Promise<unknown> {
   const handler = createAdmissionHandler({ config: () => DEFAULT_CONFIG, sources: {}, logger: silentLogger });
   const decoded = decodeAdmissionReview(JSON.parse(body));
   if (!decoded.ok) throw new Error(decoded.error);
   return (await handler.handle(decoded.request, 'validate')).response;
-}
-
-interface LoadFigures {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-}
-
-async function load(port: number, ca: string, body: string, seconds: number): Promise<LoadFigures> {
-  const result = await autocannon({
-    url: `https://127.0.0.1:${port}/validate`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections: 16,
-    duration: seconds,
-    tlsOptions: { ca, servername: 'localhost' },
-  } as autocannon.Options);
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
 }
 
 export async function runAdmissionBench(
@@ -131,8 +87,8 @@ export async function runAdmissionBench(
   const body = realisticReview();
   const answerFile = join(dirname(files.caFile), 'answer.json');
   writeFileSync(answerFile, JSON.stringify(await pullguardAnswer(body)));
-  const baseline = await startServer('servers/baseline.js', [files.certFile, files.keyFile, answerFile]);
-  const pullguard = await startServer('servers/pullguard.js', [files.certFile, files.keyFile]);
+  const baseline = await startServer('baseline.js', [files.certFile, files.keyFile, answerFile]);
+  const pullguard = await startServer('pullguard.js', [files.certFile, files.keyFile]);
   const figures: { baseline: LoadFigures[]; pullguard: LoadFigures[] } = { baseline: [], pullguard: [] };
   try {
     await load(baseline.port, ca, body, 1);
@@ -145,8 +101,6 @@ export async function runAdmissionBench(
     baseline.child.kill();
     pullguard.child.kill();
   }
-  const mean = (list: LoadFigures[], key: keyof LoadFigures) =>
-    list.reduce((sum, f) => sum + f[key], 0) / list.length;
   const base = {
     rps: mean(figures.baseline, 'rps'),
     p50: mean(figures.baseline, 'p50'),

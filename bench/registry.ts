@@ -5,15 +5,17 @@
 //     manifest and token requests reaching the registry (targets <= 5 each);
 //  3. warm cache: admission throughput with registry rules on over the same with them off (>= 0.9).
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
-import { evaluate } from '../src/core/engine.js';
-import { gatherFacts, type ProbeRequest } from '../src/core/gather.js';
+import type { ProbeRequest } from '../src/core/gather.js';
 import { parseImageReference } from '../src/image/reference.js';
 import { createRegistryProber } from '../src/registry/prober.js';
-import { walkWorkload, type Workload } from '../src/workload/walker.js';
 import { startFakeDistribution } from './fake-distribution.js';
+import { load, mean, startServer, type LoadFigures } from './servers/harness.js';
+import { writeBenchCertificates } from './servers/tls.js';
 
 export interface RegistryBenchResult {
   readonly coldPodRatio: number;
@@ -83,53 +85,70 @@ async function sharedImages(): Promise<{ manifests: number; tokens: number }> {
   }
 }
 
+/**
+ * Warm cache: whole admissions (HTTPS, the real app, a real prober whose answers are cached)
+ * with the registry rules on, against the same server with them off, alternating rounds.
+ */
 async function warmThroughput(): Promise<number> {
   const registry = await startFakeDistribution({ manifestDelayMs: 0, bearer: false });
-  const names = Array.from({ length: 5 }, (_, i) => `warm/image-${i}`);
-  const workload = walkWorkload({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: { containers: names.map((name, i) => ({ name: `c${i}`, image: `${registry.host}/${name}:1.0` })) },
-  }) as Workload;
-  const registryOff = Object.fromEntries(
-    [
-      'image-not-found',
-      'platform-unavailable',
-      'registry-unresolvable',
-      'registry-unreachable',
-      'registry-rate-limited',
-      'pull-secret-missing',
-      'pull-credentials-rejected',
-    ].map((id) => [id, 'off']),
+  const files = writeBenchCertificates();
+  const ca = readFileSync(files.caFile, 'utf8');
+  const registryRules = [
+    'image-not-found',
+    'platform-unavailable',
+    'registry-unresolvable',
+    'registry-unreachable',
+    'registry-rate-limited',
+    'pull-secret-missing',
+    'pull-credentials-rejected',
+  ];
+  const registries = [{ prefix: registry.host, insecure: true }];
+  const onFile = join(dirname(files.caFile), 'registry-on.json');
+  const offFile = join(dirname(files.caFile), 'registry-off.json');
+  writeFileSync(onFile, JSON.stringify({ registries }));
+  writeFileSync(
+    offFile,
+    JSON.stringify({ registries, rules: Object.fromEntries(registryRules.map((id) => [id, 'off'])) }),
   );
-  const on = configFor(registry.host);
-  const off = configFor(registry.host, { rules: registryOff });
-  const prober = createRegistryProber(on);
-  const admit = async (config: Config) => {
-    const facts = await gatherFacts(workload, { prober }, config, AbortSignal.timeout(5000));
-    return evaluate({ workload, operation: 'CREATE', facts, config, mode: 'validate' });
-  };
-  const rate = async (config: Config) => {
-    const rounds = 20_000;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) await admit(config);
-    return rounds / ((performance.now() - started) / 1000);
-  };
+  const images = Array.from({ length: 5 }, (_, i) => `${registry.host}/warm/image-${i}:1.0`);
+  const body = JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'warm',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace: 'default',
+      operation: 'CREATE',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'bench', namespace: 'default' },
+        spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+      },
+    },
+  });
+  const on = await startServer('pullguard.js', [files.certFile, files.keyFile, onFile]);
+  const off = await startServer('pullguard.js', [files.certFile, files.keyFile, offFile]);
+  const figures: { on: LoadFigures[]; off: LoadFigures[] } = { on: [], off: [] };
   try {
-    await admit(on); // warm the cache
-    await rate(off);
-    await rate(on); // JIT warm-up of both paths
-    const offRate = await rate(off);
-    const onRate = await rate(on);
-    console.log(
-      `warm cache: ${onRate.toFixed(0)} admissions/s with registry rules, ${offRate.toFixed(0)} without, ratio ${(onRate / offRate).toFixed(2)} (target >= 0.90)`,
-    );
-    return onRate / offRate;
+    await load(on.port, ca, body, 1); // fills the cache, warms the JIT
+    await load(off.port, ca, body, 1);
+    for (let round = 0; round < 2; round++) {
+      figures.off.push(await load(off.port, ca, body, 5));
+      figures.on.push(await load(on.port, ca, body, 5));
+    }
   } finally {
-    await prober.close();
+    on.child.kill();
+    off.child.kill();
     await registry.close();
   }
+  const onRate = mean(figures.on, 'rps');
+  const offRate = mean(figures.off, 'rps');
+  console.log(
+    `warm cache: ${onRate.toFixed(0)} admissions/s with registry rules, ${offRate.toFixed(0)} without, ratio ${(onRate / offRate).toFixed(2)} (target >= 0.90)`,
+  );
+  return onRate / offRate;
 }
 
 export async function runRegistryBench(): Promise<RegistryBenchResult> {

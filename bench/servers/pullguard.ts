@@ -1,19 +1,24 @@
-// pullguard's real app and HTTPS server, every rule on, no cluster or registry (offline facts).
+// pullguard's real app and HTTPS server. Without a config file: every rule on, no cluster or
+// registry (offline facts). With one (third argument, JSON): that config and a real registry prober.
 
-import { DEFAULT_CONFIG } from '../../src/config/load.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, buildConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logger.js';
+import { createRegistryProber } from '../../src/registry/prober.js';
 import { createApp } from '../../src/server/app.js';
 import { startHttpsServer } from '../../src/server/https.js';
 import { createAdmissionMetrics } from '../../src/server/metrics.js';
 
-const [certFile, keyFile] = process.argv.slice(2);
-// Every rule is on by default; the offline ones do the work here since no facts are reachable.
-const config = DEFAULT_CONFIG;
+const [certFile, keyFile, configFile] = process.argv.slice(2);
+const config = configFile
+  ? buildConfig(JSON.parse(readFileSync(configFile, 'utf8')), configFile)
+  : DEFAULT_CONFIG;
+const metrics = createAdmissionMetrics();
 const app = createApp({
   config: () => config,
-  sources: {},
+  sources: configFile ? { prober: createRegistryProber(config, { metrics: metrics.registry }) } : {},
   logger: silentLogger,
-  metrics: createAdmissionMetrics(),
+  metrics,
   ready: () => true,
 });
 const running = await startHttpsServer(app, {

@@ -128,7 +128,7 @@ export async function gatherFacts(
     const requests = probed.map(([pointer, ref]) => ({
       pointer,
       ref,
-      credentials: lookupCredentials(credentials, repositoryName(ref)),
+      credentials: credentials.length === 0 ? [] : lookupCredentials(credentials, repositoryName(ref)),
     }));
     images = await sources.prober.probe(requests, signal);
   }

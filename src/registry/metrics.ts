@@ -3,6 +3,7 @@
 
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { PullOutcome } from '../core/outcomes.js';
+import { counterChildren, histogramChildren } from '../metrics/children.js';
 
 export interface ProberMetrics {
   probe(registry: string, outcome: PullOutcome | 'skipped', seconds: number): void;
@@ -41,13 +42,16 @@ export function createProberMetrics(registry: Registry): ProberMetrics {
     labelNames: ['registry', 'kind'],
     registers: [registry],
   });
+  const probe = counterChildren(probes);
+  const time = histogramChildren(latency);
+  const lookup = counterChildren(cache);
   return {
     probe(name, outcome, seconds) {
-      probes.inc({ registry: name, outcome });
-      latency.observe({ registry: name }, seconds);
+      probe({ registry: name, outcome }).inc();
+      time({ registry: name }).observe(seconds);
     },
     cache(result) {
-      cache.inc({ result });
+      lookup({ result }).inc();
       if (result === 'coalesced') coalesced.inc();
     },
     request(name, kind) {

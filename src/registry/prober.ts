@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { CredentialProbe, ImageFacts, ProbeResult, PullCredential } from '../core/facts.js';
 import type { ProbeRequest, RegistryProber } from '../core/gather.js';
 import { isUnreachable } from '../core/outcomes.js';
-import { DOCKER_HUB_DOMAIN, manifestReference } from '../image/reference.js';
+import { DOCKER_HUB_DOMAIN, manifestReference, type ImageReference } from '../image/reference.js';
 import type { ChallengeAnswer, TokenAnswer } from './auth.js';
 import { RegistryHttpClient, type LookupFunction } from './http-client.js';
 import { KeyedLimiter } from './limiter.js';
@@ -28,6 +28,33 @@ export interface ProberDeps {
 export interface ClosableRegistryProber extends RegistryProber {
   /** Closes idle connections (on shutdown and after tests). */
   close(): Promise<void>;
+}
+
+// References are parsed once and frozen (see image/reference.ts), so the cache-key prefix of each is
+// computed once too: the warm path runs for every image of every admission.
+const keyBases = new WeakMap<ImageReference, string>();
+function keyBase(ref: ImageReference): string {
+  let base = keyBases.get(ref);
+  if (base === undefined) {
+    base = cacheKey({
+      registry: ref.domain,
+      repository: ref.path,
+      reference: manifestReference(ref),
+      credentialId: '',
+    });
+    keyBases.set(ref, base);
+  }
+  return base;
+}
+
+/** Success, or the registry itself cannot be reached: the kubelet's next credential would not differ. */
+function decidesForAll(result: ProbeResult): boolean {
+  return (
+    result.outcome === 'ok' ||
+    isUnreachable(result.outcome) ||
+    result.outcome.startsWith('dns-') ||
+    result.outcome === 'blocked'
+  );
 }
 
 const SKIPPED_BUDGET = 'could not check: the registry did not answer within the admission budget';
@@ -80,13 +107,24 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
     return answer.value;
   }
 
+  function metricLabel(request: ProbeRequest): string {
+    if (matchRegistry(config, request.ref)) return request.ref.domain;
+    return request.ref.domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_DOMAIN : 'unlisted';
+  }
+
+  function recordCacheHit(request: ProbeRequest, facts: ImageFacts): void {
+    if (!metrics) return;
+    const label = metricLabel(request);
+    for (const result of [facts.anonymous, ...(facts.withCredentials ?? []).map((probe) => probe.result)]) {
+      if (!result) continue;
+      metrics.cache('hit');
+      metrics.probe(label, result.outcome, 0);
+    }
+  }
+
   async function probeImage(request: ProbeRequest, signal: AbortSignal): Promise<ImageFacts> {
     const entry = matchRegistry(config, request.ref);
-    const label = entry
-      ? request.ref.domain
-      : request.ref.domain === DOCKER_HUB_DOMAIN
-        ? DOCKER_HUB_DOMAIN
-        : 'unlisted';
+    const label = metricLabel(request);
     const base = {
       origin: `${entry?.insecure ? 'http' : 'https'}://${apiHost(request.ref.domain)}`,
       registry: request.ref.domain,
@@ -109,14 +147,25 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
       const result = await probeOne(target(credential), label, signal);
       if (!result) return { withCredentials, skipped: SKIPPED_BUDGET };
       withCredentials.push({ secretName: credential.secretName, key: credential.key, result });
-      if (
-        result.outcome === 'ok' ||
-        isUnreachable(result.outcome) ||
-        result.outcome.startsWith('dns-') ||
-        result.outcome === 'blocked'
-      ) {
-        break; // success, or the registry itself cannot be reached: other credentials would not differ
-      }
+      if (decidesForAll(result)) break;
+    }
+    return { withCredentials };
+  }
+
+  /** The answer from the cache alone, synchronously, or undefined when some probe is not cached. */
+  function cachedImage(request: ProbeRequest): ImageFacts | undefined {
+    const base = keyBase(request.ref);
+    const peek = (credential?: PullCredential) => answers.peek(base + credentialIdentity(credential));
+    if (request.credentials.length === 0) {
+      const anonymous = peek();
+      return anonymous ? { anonymous } : undefined;
+    }
+    const withCredentials: CredentialProbe[] = [];
+    for (const credential of request.credentials) {
+      const result = peek(credential);
+      if (!result) return undefined;
+      withCredentials.push({ secretName: credential.secretName, key: credential.key, result });
+      if (decidesForAll(result)) break;
     }
     return { withCredentials };
   }
@@ -128,8 +177,18 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
         for (const request of requests) facts.set(request.pointer, { skipped: SKIPPED_BUDGET });
         return facts;
       }
-      const answers = await Promise.all(requests.map((request) => probeImage(request, signal)));
-      requests.forEach((request, index) =>
+      // The warm path: every answer cached, nothing awaited, no timers or listeners.
+      const misses: ProbeRequest[] = [];
+      for (const request of requests) {
+        const cached = cachedImage(request);
+        if (cached) {
+          facts.set(request.pointer, cached);
+          recordCacheHit(request, cached);
+        } else misses.push(request);
+      }
+      if (misses.length === 0) return facts;
+      const answers = await Promise.all(misses.map((request) => probeImage(request, signal)));
+      misses.forEach((request, index) =>
         facts.set(request.pointer, answers[index] ?? { skipped: SKIPPED_BUDGET }),
       );
       return facts;

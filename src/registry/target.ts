@@ -23,15 +23,25 @@ export interface ProbeTarget {
 // password gets a fresh cache entry instead of an answer cached for the old one.
 const IDENTITY_KEY = randomBytes(32);
 
+// Credentials come from cluster caches that keep the same objects between admissions, so the
+// identity is computed once per credential object.
+const identities = new WeakMap<PullCredential, string>();
+
 export function credentialIdentity(credential: PullCredential | undefined): string {
   if (!credential) return 'anonymous';
+  const known = identities.get(credential);
+  if (known) return known;
   const mac = createHmac('sha256', IDENTITY_KEY);
   for (const part of [credential.secretName, credential.key, credential.username, credential.password]) {
     mac.update(part).update('\0');
   }
-  return mac.digest('base64url').slice(0, 22);
+  const identity = mac.digest('base64url').slice(0, 22);
+  identities.set(credential, identity);
+  return identity;
 }
 
-export function cacheKey(target: ProbeTarget): string {
+export function cacheKey(
+  target: Pick<ProbeTarget, 'registry' | 'repository' | 'reference' | 'credentialId'>,
+): string {
   return `${target.registry}|${target.repository}|${target.reference}|${target.credentialId}`;
 }

@@ -3,6 +3,7 @@
 
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Finding } from '../core/finding.js';
+import { counterChildren, histogramChildren } from '../metrics/children.js';
 
 export interface AdmissionMetrics {
   readonly registry: Registry;
@@ -41,35 +42,17 @@ export function createAdmissionMetrics(registry = new Registry(), defaults = tru
     labelNames: ['endpoint', 'kind'],
     registers: [registry],
   });
-  // Label children are looked up once per label set: hashing labels on every request is the
-  // largest cost of metrics on the admission hot path. The label sets are small and fixed.
-  const perRequest = new Map<string, { count: () => void; time: (seconds: number) => void }>();
-  const perFinding = new Map<string, () => void>();
+  const count = counterChildren(requests);
+  const time = histogramChildren(latency);
+  const found = counterChildren(findings);
   return {
     registry,
     observeRequest(endpoint, verdict, seconds) {
-      const key = `${endpoint} ${verdict}`;
-      let child = perRequest.get(key);
-      if (!child) {
-        const counter = requests.labels({ endpoint, verdict });
-        const histogram = latency.labels({ endpoint, verdict });
-        child = { count: () => counter.inc(), time: (value) => histogram.observe(value) };
-        perRequest.set(key, child);
-      }
-      child.count();
-      child.time(seconds);
+      count({ endpoint, verdict }).inc();
+      time({ endpoint, verdict }).observe(seconds);
     },
     observeFindings(endpoint, list) {
-      for (const finding of list) {
-        const key = `${endpoint} ${finding.rule} ${finding.action}`;
-        let inc = perFinding.get(key);
-        if (!inc) {
-          const counter = findings.labels({ endpoint, rule: finding.rule, action: finding.action });
-          inc = () => counter.inc();
-          perFinding.set(key, inc);
-        }
-        inc();
-      }
+      for (const finding of list) found({ endpoint, rule: finding.rule, action: finding.action }).inc();
     },
     observeError(endpoint, kind) {
       errors.inc({ endpoint, kind });
