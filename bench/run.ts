@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runAdmissionBench } from './admission.js';
+import { runAuditRegistryBench } from './audit-registry.js';
 import { runAuditBench } from './audit.js';
 import { clusterMemoryBenchmark } from './cluster-memory.js';
 import { runRegistryBench } from './registry.js';
@@ -80,6 +81,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
       },
     ];
   },
+  'audit-registry': () => runAuditRegistryBench(),
   audit: () => runAuditBench(),
 };
 
