@@ -19,6 +19,8 @@ export interface HttpsServerOptions extends TlsFiles {
   readonly logger: Logger;
   /** How often the files are checked for a new certificate. */
   readonly reloadIntervalMs?: number;
+  /** On close, how long to keep answering (with `Connection: close`) before closing idle connections. */
+  readonly drainMs?: number;
 }
 
 export interface RunningServer {
@@ -37,11 +39,14 @@ function readPair(files: TlsFiles): { cert: Buffer; key: Buffer; fingerprint: st
   return { cert, key, fingerprint };
 }
 
+const DRAIN_MS = 3000;
+
 export async function startHttpsServer(
   app: RequestListener,
   options: HttpsServerOptions,
 ): Promise<RunningServer> {
   let current = readPair(options);
+  let draining = false;
   const server = createServer(
     {
       cert: current.cert,
@@ -50,9 +55,16 @@ export async function startHttpsServer(
       requestTimeout: 30_000,
       headersTimeout: 10_000,
     },
-    app,
+    (req, res) => {
+      // While draining, each connection is closed by us right after its answer, never while a
+      // client may be writing a request on it (that would reset the request).
+      if (draining) res.setHeader('connection', 'close');
+      app(req, res);
+    },
   );
-  server.keepAliveTimeout = 65_000;
+  // Longer than the API server's idle timeout for webhook connections (90 s): the client closes
+  // an idle connection first, so a request never races our close of it.
+  server.keepAliveTimeout = 120_000;
 
   const reload = (): boolean => {
     let next: ReturnType<typeof readPair>;
@@ -94,6 +106,9 @@ export async function startHttpsServer(
 
   const close = async (graceMs = 20_000): Promise<void> => {
     clearInterval(timer);
+    // Keep answering for a moment, so connections in use close after their answer (above).
+    draining = true;
+    await new Promise((resolve) => setTimeout(resolve, options.drainMs ?? DRAIN_MS));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), graceMs);

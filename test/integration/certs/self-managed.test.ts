@@ -197,6 +197,7 @@ describe('self-managed certificates against a loopback API', () => {
       keyFile: join(dir, 'a', 'tls.key'),
       logger,
       reloadIntervalMs: 3_600_000,
+      drainMs: 0,
     });
     const served = () =>
       new Promise<string>((resolve, reject) => {

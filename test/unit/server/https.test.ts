@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
@@ -67,6 +67,7 @@ describe('HTTPS server', () => {
       keyFile,
       logger: silentLogger,
       reloadIntervalMs: 60_000,
+      drainMs: 0,
     });
     const before = await get(server.port, first.caCert);
     expect(before.status).toBe(200);
@@ -83,4 +84,46 @@ describe('HTTPS server', () => {
     expect(server.reload()).toBe(false);
     expect((await get(server.port, second.caCert)).serial).toBe(after.serial);
   });
+
+  it('on close, keeps answering for the drain time and closes each used connection after its answer', async () => {
+    const pair = writePair(10);
+    const draining = await startHttpsServer((_req, res) => res.end('ok'), {
+      port: 0,
+      host: '127.0.0.1',
+      certFile,
+      keyFile,
+      logger: silentLogger,
+      drainMs: 500,
+    });
+    const agent = new Agent({ keepAlive: true });
+    let closing: Promise<void> | undefined;
+    try {
+      const plain = await getHeaders(draining.port, pair.caCert, agent);
+      expect(plain.connection).toBe('keep-alive');
+      closing = draining.close(1000);
+      const during = await getHeaders(draining.port, pair.caCert, agent);
+      expect(during.status).toBe(200);
+      expect(during.connection).toBe('close');
+      await closing;
+      await expect(getHeaders(draining.port, pair.caCert, agent)).rejects.toThrow();
+    } finally {
+      agent.destroy();
+      await (closing ?? draining.close(0));
+    }
+  });
 });
+
+function getHeaders(
+  port: number,
+  ca: string,
+  agent: Agent,
+): Promise<{ status: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', ca, servername: 'localhost', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
