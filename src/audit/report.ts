@@ -1,24 +1,17 @@
 // The audit's result as plain data, shared by every output format, and the exit code it implies.
 
-import type { RuleId } from '../core/catalog.js';
-import type { FindingAction } from '../core/finding.js';
+import type { Finding } from '../core/finding.js';
 import type { InputProblem } from './inputs.js';
 import type { SkipCounts } from './objects.js';
 
-export interface AuditFinding {
-  readonly rule: RuleId;
-  readonly action: FindingAction;
-  readonly kind: string;
-  readonly namespace: string | null;
-  readonly name: string;
-  readonly container: string;
-  readonly image: string;
-  readonly message: string;
+/** An engine finding (its fields, not its pointer or patch) placed in the audited file. */
+export interface AuditFinding extends Pick<
+  Finding,
+  'rule' | 'action' | 'kind' | 'namespace' | 'name' | 'container' | 'image' | 'message' | 'certain'
+> {
   readonly file: string;
   /** Line of the container's `image:` value. */
   readonly line: number;
-  /** False when a fact was unknown (a deny-level rule then reports at warn). */
-  readonly certain: boolean;
 }
 
 export interface AuditResource {
