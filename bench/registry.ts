@@ -14,7 +14,8 @@ import type { ProbeRequest } from '../src/core/gather.js';
 import { parseImageReference } from '../src/image/reference.js';
 import { createRegistryProber } from '../src/registry/prober.js';
 import { startFakeDistribution } from './fake-distribution.js';
-import { load, mean, startServer, type LoadFigures } from './servers/harness.js';
+import { podReview } from './fixtures.js';
+import { compareServers } from './servers/harness.js';
 import { writeBenchCertificates } from './servers/tls.js';
 
 export interface RegistryBenchResult {
@@ -111,44 +112,20 @@ async function warmThroughput(): Promise<number> {
     JSON.stringify({ registries, rules: Object.fromEntries(registryRules.map((id) => [id, 'off'])) }),
   );
   const images = Array.from({ length: 5 }, (_, i) => `${registry.host}/warm/image-${i}:1.0`);
-  const body = JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'warm',
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'default',
-      operation: 'CREATE',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'bench', namespace: 'default' },
-        spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
-      },
-    },
-  });
-  const on = await startServer('pullguard.js', [files.certFile, files.keyFile, onFile]);
-  const off = await startServer('pullguard.js', [files.certFile, files.keyFile, offFile]);
-  const figures: { on: LoadFigures[]; off: LoadFigures[] } = { on: [], off: [] };
+  const body = podReview(images, 'warm');
   try {
-    await load(on.port, ca, body, 1); // fills the cache, warms the JIT
-    await load(off.port, ca, body, 1);
-    for (let round = 0; round < 2; round++) {
-      figures.off.push(await load(off.port, ca, body, 5));
-      figures.on.push(await load(on.port, ca, body, 5));
-    }
+    const result = await compareServers(
+      { script: 'pullguard.js', args: [files.certFile, files.keyFile, offFile] },
+      { script: 'pullguard.js', args: [files.certFile, files.keyFile, onFile] },
+      { ca, body },
+    );
+    console.log(
+      `warm cache: ${result.candidate.rps.toFixed(0)} admissions/s with registry rules, ${result.reference.rps.toFixed(0)} without, ratio ${result.rpsRatio.toFixed(2)} (median of ${result.pairs} paired runs; target >= 0.90)`,
+    );
+    return result.rpsRatio;
   } finally {
-    on.child.kill();
-    off.child.kill();
     await registry.close();
   }
-  const onRate = mean(figures.on, 'rps');
-  const offRate = mean(figures.off, 'rps');
-  console.log(
-    `warm cache: ${onRate.toFixed(0)} admissions/s with registry rules, ${offRate.toFixed(0)} without, ratio ${(onRate / offRate).toFixed(2)} (target >= 0.90)`,
-  );
-  return onRate / offRate;
 }
 
 export async function runRegistryBench(): Promise<RegistryBenchResult> {

@@ -8,6 +8,8 @@ export interface Logger {
   warn(object: object, message?: string): void;
   error(object: object, message?: string): void;
   debug(object: object, message?: string): void;
+  /** Lets hot paths skip building a log object no one will see (pino has it). */
+  isLevelEnabled?(level: 'debug' | 'info'): boolean;
 }
 
 export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
@@ -31,4 +33,10 @@ export function createLogger(level = 'info', destination?: NodeJS.WritableStream
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+export const silentLogger: Logger = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  isLevelEnabled: () => false,
+};

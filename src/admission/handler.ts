@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { evaluate, type Evaluation, type EvaluationMode } from '../core/engine.js';
 import { NO_FACTS, type Facts } from '../core/facts.js';
-import { gatherFacts, type FactSources } from '../core/gather.js';
+import { startGathering, type FactGathering, type FactSources } from '../core/gather.js';
 import type { JsonPatchOp } from '../core/patch.js';
 import { walkWorkload, type Workload } from '../workload/walker.js';
 import type { Logger } from '../logger.js';
@@ -45,28 +45,36 @@ export interface AdmissionOutcome {
 /** Margin kept between the fact-gathering deadline and the budget, for the decision and encoding. */
 const DECISION_MARGIN_MS = 50;
 const BUDGET_EXHAUSTED = new Error('admission budget exhausted');
-const NEVER_ABORTED = new AbortController().signal;
 
 export function createAdmissionHandler(deps: AdmissionDependencies) {
   const now = deps.now ?? (() => performance.now());
 
-  async function collect(workload: Workload, config: Config): Promise<{ facts: Facts; incomplete: boolean }> {
+  /** Facts for the decision; only registry answers that are not cached cost a wait (bounded). */
+  function collect(
+    workload: Workload,
+    config: Config,
+  ): { facts: Facts; incomplete: boolean } | Promise<{ facts: Facts; incomplete: boolean }> {
+    let gathering: FactGathering;
     try {
-      // Cluster and history facts are in-memory reads; only registry probes need a deadline.
-      if (!deps.sources.prober)
-        return { facts: await gatherFacts(workload, deps.sources, config, NEVER_ABORTED), incomplete: false };
-      return await collectWithDeadline(workload, config);
+      gathering = startGathering(workload, deps.sources, config);
     } catch (error) {
-      deps.logger.warn(
-        { err: (error as Error).message },
-        'fact gathering failed; checks that need facts are skipped',
-      );
-      return { facts: NO_FACTS, incomplete: true };
+      return gatheringFailed(error);
     }
+    if (!gathering.complete) return { facts: gathering.facts, incomplete: false };
+    return completeWithinBudget(gathering.facts, gathering.complete, config).catch(gatheringFailed);
   }
 
-  async function collectWithDeadline(
-    workload: Workload,
+  function gatheringFailed(error: unknown): { facts: Facts; incomplete: boolean } {
+    deps.logger.warn(
+      { err: (error as Error).message },
+      'fact gathering failed; checks that need facts are skipped',
+    );
+    return { facts: NO_FACTS, incomplete: true };
+  }
+
+  async function completeWithinBudget(
+    known: Facts,
+    complete: (signal: AbortSignal) => Promise<Facts>,
     config: Config,
   ): Promise<{ facts: Facts; incomplete: boolean }> {
     const controller = new AbortController();
@@ -82,11 +90,9 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
     });
     try {
       // The race guards against an adapter that ignores the signal: the answer is never late.
-      const facts = await Promise.race([
-        gatherFacts(workload, deps.sources, config, controller.signal),
-        expired,
-      ]);
-      return facts === 'expired' ? { facts: NO_FACTS, incomplete: true } : { facts, incomplete: false };
+      const facts = await Promise.race([complete(controller.signal), expired]);
+      // Past the deadline the facts known without the registries still count.
+      return facts === 'expired' ? { facts: known, incomplete: true } : { facts, incomplete: false };
     } finally {
       clearTimeout(timer);
     }
@@ -94,34 +100,24 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
 
   async function handle(request: AdmissionRequest, mode: WebhookMode): Promise<AdmissionOutcome> {
     const started = now();
-    const skip = (): AdmissionOutcome => ({
-      response: allowed(request.uid),
-      verdict: 'skipped',
-      factsIncomplete: false,
-    });
     // Status updates, deletes and connects never change which images run.
-    if (request.operation === 'DELETE' || request.operation === 'CONNECT') return skip();
-    if (request.subResource !== '' && request.subResource !== 'ephemeralcontainers') return skip();
+    if (request.operation === 'DELETE' || request.operation === 'CONNECT') return skipped(request);
+    if (request.subResource !== '' && request.subResource !== 'ephemeralcontainers') return skipped(request);
     const workload = walkWorkload(request.object, request.namespace);
-    if (!workload) return skip();
+    if (!workload) return skipped(request);
     const previous =
       request.operation === 'UPDATE' ? walkWorkload(request.oldObject, request.namespace) : undefined;
     const config = deps.config();
-    const { facts, incomplete } = await collect(workload, config);
-    const evaluation = evaluate({
-      workload,
-      operation: request.operation,
-      ...(previous ? { previous } : {}),
-      facts,
-      config,
-      mode,
-    });
-    const warnings = [...evaluation.warnings];
-    if (incomplete && mode === 'validate') {
-      warnings.push(
-        `[pullguard] checks that need registry or cluster facts were skipped: not gathered within ${config.budgetMs} ms`,
-      );
-    }
+    const collected = collect(workload, config);
+    const { facts, incomplete } = collected instanceof Promise ? await collected : collected;
+    const evaluation = evaluate({ workload, operation: request.operation, previous, facts, config, mode });
+    const warnings =
+      incomplete && mode === 'validate'
+        ? [
+            ...evaluation.warnings,
+            `[pullguard] checks that need registry or cluster facts were skipped: not gathered within ${config.budgetMs} ms`,
+          ]
+        : evaluation.warnings;
     const outcome = respond(
       request,
       mode,
@@ -129,20 +125,22 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
       evaluation,
       warnings,
     );
-    deps.logger.info(
-      {
-        uid: request.uid,
-        mode,
-        operation: request.operation,
-        dryRun: request.dryRun,
-        resource: `${workload.kind}/${workload.namespace ?? ''}/${workload.name}`,
-        verdict: outcome.verdict,
-        rules: evaluation.findings.map((finding) => `${finding.rule}:${finding.action}`),
-        ms: Math.round(now() - started),
-      },
-      'admission',
-    );
-    return { ...outcome, evaluation, factsIncomplete: incomplete };
+    if (deps.logger.isLevelEnabled?.('info') !== false) {
+      deps.logger.info(
+        {
+          uid: request.uid,
+          mode,
+          operation: request.operation,
+          dryRun: request.dryRun,
+          resource: `${workload.kind}/${workload.namespace ?? ''}/${workload.name}`,
+          verdict: outcome.verdict,
+          rules: evaluation.findings.map((finding) => `${finding.rule}:${finding.action}`),
+          ms: Math.round(now() - started),
+        },
+        'admission',
+      );
+    }
+    return { response: outcome.response, verdict: outcome.verdict, evaluation, factsIncomplete: incomplete };
   }
 
   function respond(
@@ -171,6 +169,10 @@ export function createAdmissionHandler(deps: AdmissionDependencies) {
   }
 
   return { handle };
+}
+
+function skipped(request: AdmissionRequest): AdmissionOutcome {
+  return { response: allowed(request.uid), verdict: 'skipped', factsIncomplete: false };
 }
 
 export type AdmissionHandler = ReturnType<typeof createAdmissionHandler>;

@@ -8,9 +8,9 @@ import { ruleInfo } from './catalog.js';
 import type { Facts } from './facts.js';
 import { formatMessage, type Finding } from './finding.js';
 import type { JsonPatchOp } from './patch.js';
-import { actionFor, imageExempt, namespaceExempt } from './policy.js';
+import { imageExempt, namespaceExempt } from './policy.js';
 import type { Operation, Rule, RuleContext, RuleHit } from './rule.js';
-import { RULE_MODULES } from './rules/index.js';
+import { buildPlan, rulePlan, type RulePlan } from './rule-plan.js';
 
 export type EvaluationMode = 'validate' | 'mutate' | 'audit';
 
@@ -18,7 +18,7 @@ export interface EvaluationInput {
   readonly workload: Workload;
   readonly operation: Operation;
   /** The object before an UPDATE: unchanged containers are not judged again. */
-  readonly previous?: Workload;
+  readonly previous?: Workload | undefined;
   readonly facts: Facts;
   readonly config: Config;
   readonly mode: EvaluationMode;
@@ -41,7 +41,11 @@ export function evaluate(input: EvaluationInput): Evaluation {
   const findings: Finding[] = [];
   if (input.operation === 'CREATE' || input.operation === 'UPDATE') {
     if (!namespaceExempt(config, workload.namespace)) {
-      for (const container of containersToJudge(input)) findings.push(...judgeContainer(input, container));
+      const plan = input.rules
+        ? buildPlan(config, workload.namespace, input.rules)
+        : rulePlan(config, workload.namespace);
+      for (const container of containersToJudge(input))
+        findings.push(...judgeContainer(input, plan, container));
     }
   }
   const visible = findings.filter((finding) => visibleIn(mode, finding));
@@ -85,7 +89,7 @@ function containersToJudge(input: EvaluationInput): readonly ContainerEntry[] {
   });
 }
 
-function judgeContainer(input: EvaluationInput, container: ContainerEntry): Finding[] {
+function judgeContainer(input: EvaluationInput, plan: RulePlan, container: ContainerEntry): Finding[] {
   const { workload, config, facts, operation } = input;
   const image =
     typeof container.image === 'string' ? container.image : JSON.stringify(container.image ?? null);
@@ -108,12 +112,9 @@ function judgeContainer(input: EvaluationInput, container: ContainerEntry): Find
     operation,
   };
   const findings: Finding[] = [];
-  for (const rule of input.rules ?? RULE_MODULES) {
-    const configured = actionFor(config, rule.id, workload.namespace);
-    if (configured === 'off') continue;
+  for (const { rule, action } of plan.rules) {
     const hit = rule.check(context);
-    if (!hit) continue;
-    findings.push(toFinding(input, context, rule, configured, hit));
+    if (hit) findings.push(toFinding(input, context, rule, action, hit));
   }
   return findings;
 }

@@ -34,8 +34,12 @@ export function formatMessage(rule: RuleId, container: string, image: string, de
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : message;
 }
 
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Quotes like JSON, so control characters and quotes from user input cannot forge a message. */
 export function quote(text: string): string {
+  // Printable ASCII without quote or backslash reads the same quoted: the common case, made cheap.
+  if (PLAIN.test(text)) return `"${text}"`;
   return JSON.stringify(text).replace(
     /[\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

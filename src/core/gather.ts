@@ -12,7 +12,6 @@ import {
 } from '../image/reference.js';
 import { lookupCredentials } from '../credentials/keyring.js';
 import type { Workload } from '../workload/walker.js';
-import { RULES, type FactKind } from './catalog.js';
 import type {
   Facts,
   ImageFacts,
@@ -22,7 +21,7 @@ import type {
   PullSecretFacts,
   RecentFailure,
 } from './facts.js';
-import { actionFor } from './policy.js';
+import { neededFacts } from './rule-plan.js';
 
 /** Cluster knowledge (issue: cluster facts). Synchronous: served from informer caches. */
 export interface ClusterView {
@@ -48,6 +47,8 @@ export interface ProbeRequest {
 /** Registry knowledge (issue: registry prober). Must settle by the signal's abort, never later. */
 export interface RegistryProber {
   probe(requests: readonly ProbeRequest[], signal: AbortSignal): Promise<ReadonlyMap<string, ImageFacts>>;
+  /** Every answer from the cache alone, synchronously; undefined when one of them is not cached. */
+  cached?(requests: readonly ProbeRequest[]): ReadonlyMap<string, ImageFacts> | undefined;
 }
 
 /** Watcher knowledge (issue: runtime watcher), keyed by the fully qualified reference. */
@@ -61,56 +62,55 @@ export interface FactSources {
   readonly history?: FailureHistory;
 }
 
-const neededMemo = new WeakMap<Config, Map<string, ReadonlySet<FactKind>>>();
+const NO_IMAGES: ReadonlyMap<string, ImageFacts> = new Map();
+const NO_FAILURES: ReadonlyMap<string, RecentFailure> = new Map();
 
-/** Fact kinds some enabled rule reads in this namespace (remembered per frozen config). */
-export function neededFacts(config: Config, namespace: string | null): ReadonlySet<FactKind> {
-  let byNamespace = neededMemo.get(config);
-  if (!byNamespace) neededMemo.set(config, (byNamespace = new Map()));
-  const key = namespace ?? '';
-  const known = byNamespace.get(key);
-  if (known) return known;
-  const needed = new Set<FactKind>();
-  for (const rule of RULES) {
-    if (actionFor(config, rule.id, namespace) === 'off') continue;
-    for (const kind of rule.needs) needed.add(kind);
-  }
-  if (byNamespace.size >= 10_000) byNamespace.clear();
-  byNamespace.set(key, needed);
-  return needed;
+interface ImageToCheck {
+  readonly pointer: string;
+  readonly ref: ImageReference;
+  /** False with imagePullPolicy Never: the kubelet never asks a registry, so neither do we. */
+  readonly pulled: boolean;
 }
 
-export async function gatherFacts(
-  workload: Workload,
-  sources: FactSources,
-  config: Config,
-  signal: AbortSignal,
-): Promise<Facts> {
-  const needed = neededFacts(config, workload.namespace);
-  const refs = new Map<string, ImageReference>();
-  // With imagePullPolicy Never the kubelet never asks a registry, so neither do we.
-  const neverPulled = new Set<string>();
+function imagesToCheck(workload: Workload): ImageToCheck[] {
+  const images: ImageToCheck[] = [];
   for (const container of workload.containers) {
     if (typeof container.image !== 'string') continue;
     const parsed = parseImageReference(container.image);
     if (!parsed.ok) continue;
-    refs.set(container.pointer, parsed.ref);
-    if (effectivePullPolicy(container.image, container.imagePullPolicy) === 'Never')
-      neverPulled.add(container.pointer);
+    const pulled = effectivePullPolicy(container.image, container.imagePullPolicy) !== 'Never';
+    images.push({ pointer: container.pointer, ref: parsed.ref, pulled });
   }
+  return images;
+}
 
-  let pullSecrets: PullSecretFacts | undefined;
-  let clusterUnknown: string | undefined;
+/**
+ * Facts are gathered in two steps so the common case costs no timer, signal or promise: what is
+ * known now (cluster caches, history, cached registry answers), then, only when some registry
+ * answer is not cached, `complete` fetches it within the caller's deadline.
+ */
+export interface FactGathering {
+  /** Complete unless `complete` is set; then everything but the registry answers. */
+  readonly facts: Facts;
+  readonly complete?: (signal: AbortSignal) => Promise<Facts>;
+}
+
+export function startGathering(workload: Workload, sources: FactSources, config: Config): FactGathering {
+  const needed = neededFacts(config, workload.namespace);
+  const facts: { -readonly [K in keyof Facts]: Facts[K] } = {
+    images: NO_IMAGES,
+    recentFailures: NO_FAILURES,
+  };
   if (needed.has('cluster') || needed.has('registry')) {
-    if (!sources.cluster) clusterUnknown = 'no cluster access';
+    if (!sources.cluster) facts.clusterUnknown = 'no cluster access';
     else {
       const answer = sources.cluster.pullSecrets(workload.namespace, workload.podSpec);
-      if ('unknown' in answer) clusterUnknown = answer.unknown;
-      else pullSecrets = answer;
+      if ('unknown' in answer) facts.clusterUnknown = answer.unknown;
+      else facts.pullSecrets = answer;
     }
   }
-  const configuredSecrets = new Map<string, ObjectStatus>();
   if (needed.has('registry') && sources.cluster?.secretStatus) {
+    const configuredSecrets = new Map<string, ObjectStatus>();
     for (const registry of config.registries) {
       if (registry.pullSecret)
         configuredSecrets.set(
@@ -118,32 +118,46 @@ export async function gatherFacts(
           sources.cluster.secretStatus(workload.namespace, registry.pullSecret),
         );
     }
+    if (configuredSecrets.size > 0) facts.configuredSecrets = configuredSecrets;
   }
-  const nodes = needed.has('nodes') ? sources.cluster?.nodes(workload.podSpec) : undefined;
-
-  let images: ReadonlyMap<string, ImageFacts> = new Map();
-  const probed = [...refs].filter(([pointer]) => !neverPulled.has(pointer));
-  if (needed.has('registry') && sources.prober && probed.length > 0 && !signal.aborted) {
-    const credentials = (pullSecrets?.secrets ?? []).flatMap((secret) => secret.credentials);
-    const requests = probed.map(([pointer, ref]) => ({
-      pointer,
-      ref,
-      credentials: credentials.length === 0 ? [] : lookupCredentials(credentials, repositoryName(ref)),
-    }));
-    images = await sources.prober.probe(requests, signal);
+  if (needed.has('nodes') && sources.cluster) {
+    const nodes = sources.cluster.nodes(workload.podSpec);
+    if (nodes) facts.nodes = nodes;
   }
 
-  const recentFailures =
-    needed.has('history') && sources.history
-      ? sources.history.recent([...new Set([...refs.values()].map(formatReference))])
-      : new Map<string, RecentFailure>();
-
+  const prober = needed.has('registry') ? sources.prober : undefined;
+  const history = needed.has('history') ? sources.history : undefined;
+  // References matter only to the prober and the failure history.
+  const images = prober || history ? imagesToCheck(workload) : [];
+  if (history)
+    facts.recentFailures = history.recent([...new Set(images.map((image) => formatReference(image.ref)))]);
+  const pulled = images.filter((image) => image.pulled);
+  if (!prober || pulled.length === 0) return { facts };
+  const credentials = (facts.pullSecrets?.secrets ?? []).flatMap((secret) => secret.credentials);
+  const requests = pulled.map(({ pointer, ref }) => ({
+    pointer,
+    ref,
+    credentials: credentials.length === 0 ? [] : lookupCredentials(credentials, repositoryName(ref)),
+  }));
+  const cached = prober.cached?.(requests);
+  if (cached) {
+    facts.images = cached;
+    return { facts };
+  }
   return {
-    ...(pullSecrets ? { pullSecrets } : {}),
-    ...(clusterUnknown ? { clusterUnknown } : {}),
-    ...(configuredSecrets.size > 0 ? { configuredSecrets } : {}),
-    ...(nodes ? { nodes } : {}),
-    images,
-    recentFailures,
+    facts,
+    complete: async (signal) =>
+      signal.aborted ? facts : { ...facts, images: await prober.probe(requests, signal) },
   };
+}
+
+/** Both steps at once, for callers without a budget of their own (audit, diagnose). */
+export async function gatherFacts(
+  workload: Workload,
+  sources: FactSources,
+  config: Config,
+  signal: AbortSignal,
+): Promise<Facts> {
+  const gathering = startGathering(workload, sources, config);
+  return gathering.complete ? gathering.complete(signal) : gathering.facts;
 }

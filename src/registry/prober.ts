@@ -32,19 +32,25 @@ export interface ClosableRegistryProber extends RegistryProber {
 
 // References are parsed once and frozen (see image/reference.ts), so the cache-key prefix of each is
 // computed once too: the warm path runs for every image of every admission.
-const keyBases = new WeakMap<ImageReference, string>();
-function keyBase(ref: ImageReference): string {
-  let base = keyBases.get(ref);
-  if (base === undefined) {
-    base = cacheKey({
+interface RefKeys {
+  /** The key without its credential identity. */
+  readonly base: string;
+  readonly anonymous: string;
+}
+const refKeys = new WeakMap<ImageReference, RefKeys>();
+function keysOf(ref: ImageReference): RefKeys {
+  let keys = refKeys.get(ref);
+  if (keys === undefined) {
+    const base = cacheKey({
       registry: ref.domain,
       repository: ref.path,
       reference: manifestReference(ref),
       credentialId: '',
     });
-    keyBases.set(ref, base);
+    keys = { base, anonymous: base + credentialIdentity(undefined) };
+    refKeys.set(ref, keys);
   }
-  return base;
+  return keys;
 }
 
 /** Success, or the registry itself cannot be reached: the kubelet's next credential would not differ. */
@@ -85,8 +91,7 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
     const cached = answers.peek(key);
     if (cached) {
       // The warm path stays synchronous: no timers, no listeners on the admission signal.
-      metrics?.cache('hit');
-      metrics?.probe(label, cached.outcome, 0);
+      metrics?.hit(label, cached.outcome);
       return cached;
     }
     const started = now();
@@ -102,8 +107,11 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
       metrics?.probe(label, 'skipped', seconds);
       return undefined;
     }
-    metrics?.cache(answer.source);
-    metrics?.probe(label, answer.value.outcome, seconds);
+    if (answer.source === 'hit') metrics?.hit(label, answer.value.outcome);
+    else {
+      metrics?.cache(answer.source);
+      metrics?.probe(label, answer.value.outcome, seconds);
+    }
     return answer.value;
   }
 
@@ -115,11 +123,8 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
   function recordCacheHit(request: ProbeRequest, facts: ImageFacts): void {
     if (!metrics) return;
     const label = metricLabel(request);
-    for (const result of [facts.anonymous, ...(facts.withCredentials ?? []).map((probe) => probe.result)]) {
-      if (!result) continue;
-      metrics.cache('hit');
-      metrics.probe(label, result.outcome, 0);
-    }
+    if (facts.anonymous) metrics.hit(label, facts.anonymous.outcome);
+    for (const probe of facts.withCredentials ?? []) metrics.hit(label, probe.result.outcome);
   }
 
   async function probeImage(request: ProbeRequest, signal: AbortSignal): Promise<ImageFacts> {
@@ -154,15 +159,14 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
 
   /** The answer from the cache alone, synchronously, or undefined when some probe is not cached. */
   function cachedImage(request: ProbeRequest): ImageFacts | undefined {
-    const base = keyBase(request.ref);
-    const peek = (credential?: PullCredential) => answers.peek(base + credentialIdentity(credential));
+    const keys = keysOf(request.ref);
     if (request.credentials.length === 0) {
-      const anonymous = peek();
+      const anonymous = answers.peek(keys.anonymous);
       return anonymous ? { anonymous } : undefined;
     }
     const withCredentials: CredentialProbe[] = [];
     for (const credential of request.credentials) {
-      const result = peek(credential);
+      const result = answers.peek(keys.base + credentialIdentity(credential));
       if (!result) return undefined;
       withCredentials.push({ secretName: credential.secretName, key: credential.key, result });
       if (decidesForAll(result)) break;
@@ -171,6 +175,17 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
   }
 
   return {
+    cached(requests) {
+      const facts = new Map<string, ImageFacts>();
+      for (const request of requests) {
+        const cached = cachedImage(request);
+        if (!cached) return undefined;
+        facts.set(request.pointer, cached);
+      }
+      // Counted only once the whole answer is served from the cache (else probe() counts).
+      requests.forEach((request) => recordCacheHit(request, facts.get(request.pointer) as ImageFacts));
+      return facts;
+    },
     async probe(requests, signal) {
       const facts = new Map<string, ImageFacts>();
       if (signal.aborted) {

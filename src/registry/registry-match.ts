@@ -6,22 +6,33 @@ import { normalizeKey, keyMatchesImage } from '../credentials/keyring.js';
 import { DOCKER_HUB_DOMAIN, repositoryName, type ImageReference } from '../image/reference.js';
 
 // Matching parses every configured prefix as a URL; admissions ask for the same repositories
-// again and again, so answers are remembered per (frozen) config, in a bounded map.
-const memo = new WeakMap<Config, Map<string, RegistryConfig | null>>();
+// again and again, so answers are remembered per (frozen) config: by reference object first
+// (parsed references are memoised, so the same object comes back), then by repository name in a
+// bounded map.
+interface Memo {
+  readonly byRef: WeakMap<ImageReference, RegistryConfig | null>;
+  readonly byName: Map<string, RegistryConfig | null>;
+}
+const memo = new WeakMap<Config, Memo>();
 const MEMO_ENTRIES = 10_000;
 
 /** The most specific entry (longest prefix) whose prefix matches the image's repository name. */
 export function matchRegistry(config: Config, ref: ImageReference): RegistryConfig | undefined {
   if (config.registries.length === 0) return undefined;
-  const name = repositoryName(ref);
   let answers = memo.get(config);
-  if (!answers) memo.set(config, (answers = new Map()));
-  const known = answers.get(name);
-  if (known !== undefined) return known ?? undefined;
-  const found = findRegistry(config, name);
-  if (answers.size >= MEMO_ENTRIES) answers.clear();
-  answers.set(name, found ?? null);
-  return found;
+  if (!answers) memo.set(config, (answers = { byRef: new WeakMap(), byName: new Map() }));
+  let found = answers.byRef.get(ref);
+  if (found === undefined) {
+    const name = repositoryName(ref);
+    found = answers.byName.get(name);
+    if (found === undefined) {
+      found = findRegistry(config, name) ?? null;
+      if (answers.byName.size >= MEMO_ENTRIES) answers.byName.clear();
+      answers.byName.set(name, found);
+    }
+    answers.byRef.set(ref, found);
+  }
+  return found ?? undefined;
 }
 
 function findRegistry(config: Config, name: string): RegistryConfig | undefined {

@@ -1,9 +1,9 @@
 // Prometheus metrics of the webhook, on a registry owned by the app (never the global one), so
 // tests and several servers in one process stay independent. Labels never carry credentials.
 
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Finding } from '../core/finding.js';
-import { counterChildren, histogramChildren } from '../metrics/children.js';
+import { deferredCounter, deferredHistogram } from '../metrics/deferred.js';
 
 export interface AdmissionMetrics {
   readonly registry: Registry;
@@ -17,20 +17,20 @@ export interface AdmissionMetrics {
 
 export function createAdmissionMetrics(registry = new Registry(), defaults = true): AdmissionMetrics {
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'pullguard_' });
-  const requests = new Counter({
+  const requests = deferredCounter({
     name: 'pullguard_admission_requests_total',
     help: 'AdmissionReview requests answered, by endpoint and verdict (allowed, denied, patched, skipped, error).',
     labelNames: ['endpoint', 'verdict'],
     registers: [registry],
   });
-  const latency = new Histogram({
+  const latency = deferredHistogram({
     name: 'pullguard_admission_duration_seconds',
     help: 'Time from request to answer, by endpoint and verdict.',
     labelNames: ['endpoint', 'verdict'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [registry],
   });
-  const findings = new Counter({
+  const findings = deferredCounter({
     name: 'pullguard_findings_total',
     help: 'Findings reported, by endpoint, rule and action.',
     labelNames: ['endpoint', 'rule', 'action'],
@@ -42,17 +42,14 @@ export function createAdmissionMetrics(registry = new Registry(), defaults = tru
     labelNames: ['endpoint', 'kind'],
     registers: [registry],
   });
-  const count = counterChildren(requests);
-  const time = histogramChildren(latency);
-  const found = counterChildren(findings);
   return {
     registry,
     observeRequest(endpoint, verdict, seconds) {
-      count({ endpoint, verdict }).inc();
-      time({ endpoint, verdict }).observe(seconds);
+      requests.inc(endpoint, verdict);
+      latency.observe(seconds, endpoint, verdict);
     },
     observeFindings(endpoint, list) {
-      for (const finding of list) found({ endpoint, rule: finding.rule, action: finding.action }).inc();
+      for (const finding of list) findings.inc(endpoint, finding.rule, finding.action);
     },
     observeError(endpoint, kind) {
       errors.inc({ endpoint, kind });

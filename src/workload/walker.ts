@@ -18,6 +18,11 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
 
+/** The JSON Pointer of each kind's pod spec, e.g. `/spec/template/spec`. */
+const POD_SPEC_POINTERS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(POD_SPEC_PATHS).map(([kind, path]) => [kind, '/' + path.map(pointerToken).join('/')]),
+);
+
 export interface ContainerEntry {
   readonly name: string;
   readonly list: ContainerList;
@@ -64,7 +69,7 @@ export function walkWorkload(object: unknown, fallbackNamespace: string | null =
   let podSpec: unknown = object;
   for (const key of path) podSpec = isObject(podSpec) ? podSpec[key] : undefined;
   if (!isObject(podSpec)) return undefined;
-  const podSpecPointer = '/' + path.map(pointerToken).join('/');
+  const podSpecPointer = POD_SPEC_POINTERS[object.kind] ?? '';
   const metadata = isObject(object.metadata) ? object.metadata : {};
   const name = stringOr(metadata.name, stringOr(metadata.generateName, ''));
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : fallbackNamespace;
@@ -84,8 +89,9 @@ function collectContainers(podSpec: JsonObject, podSpecPointer: string): Contain
   for (const list of CONTAINER_LISTS) {
     const items = podSpec[list];
     if (!Array.isArray(items)) continue;
-    items.forEach((item: unknown, index) => {
-      if (!isObject(item)) return;
+    for (let index = 0; index < items.length; index++) {
+      const item: unknown = items[index];
+      if (!isObject(item)) continue;
       entries.push({
         name: stringOr(item.name, `${list}[${index}]`),
         list,
@@ -94,7 +100,7 @@ function collectContainers(podSpec: JsonObject, podSpecPointer: string): Contain
         image: item.image,
         imagePullPolicy: item.imagePullPolicy,
       });
-    });
+    }
   }
   return entries;
 }

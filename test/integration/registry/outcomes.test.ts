@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { buildConfig } from '../../../src/config/load.js';
+import { parseImageReference } from '../../../src/image/reference.js';
 import { createRegistryProber, type ClosableRegistryProber } from '../../../src/registry/prober.js';
 import {
   BASIC_USER,
@@ -164,6 +165,32 @@ describe('network failures', () => {
       const facts = await probeImage(prober, `${host}/app/normal:1.0`);
       expect([host, facts.anonymous?.outcome]).toEqual([host, 'blocked']);
     }
+  });
+});
+
+describe('the cache', () => {
+  it('serves a pod synchronously only once every image of it is cached, and counts those hits', async () => {
+    const request = (image: string, pointer: string) => {
+      const parsed = parseImageReference(image);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return { pointer, ref: parsed.ref, credentials: [] };
+    };
+    const requests = [
+      request(`${registries.plain.host}/app/normal:1.0`, '/spec/containers/0'),
+      request(`${registries.plain.host}/app/v2s2:1.0`, '/spec/containers/1'),
+      request(`${registries.plain.host}/app/normal:cache-${Date.now()}`, '/spec/containers/2'),
+    ];
+    const hits = async () =>
+      Number(/pullguard_registry_cache_total\{result="hit"\} (\d+)/.exec(await metrics.metrics())?.[1] ?? 0);
+    const before = await hits();
+    expect(prober.cached?.(requests)).toBeUndefined();
+    expect(await hits()).toBe(before);
+    const probed = await prober.probe(requests, AbortSignal.timeout(20_000));
+    const afterProbe = await hits();
+    const cached = prober.cached?.(requests);
+    expect(cached && Object.fromEntries(cached)).toEqual(Object.fromEntries(probed));
+    expect(cached?.get('/spec/containers/2')?.anonymous?.outcome).toBe('not-found');
+    expect(await hits()).toBe(afterProbe + 3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { DEFAULT_CONFIG } from '../../../src/config/load.js';
-import type { FactSources, RegistryProber } from '../../../src/core/gather.js';
+import type { ClusterView, FactSources, RegistryProber } from '../../../src/core/gather.js';
 import { silentLogger } from '../../../src/logger.js';
 import { createApp } from '../../../src/server/app.js';
 import { createAdmissionMetrics } from '../../../src/server/metrics.js';
@@ -173,6 +173,36 @@ describe('failures inside the handler', () => {
     expect(res.body.response.allowed).toBe(true);
     // Generous bound: the point is that it answers at all, not how fast (machines are noisy).
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('facts past the budget', () => {
+  it('keeps the cluster facts when the registries did not answer in time', async () => {
+    const prober: RegistryProber = { probe: () => new Promise(() => {}) };
+    const cluster: ClusterView = {
+      pullSecrets: () => ({
+        source: 'pod',
+        secrets: [{ name: 'regcred', status: 'not-found', credentials: [] }],
+      }),
+      nodes: () => undefined,
+    };
+    const res = await request(
+      app({ sources: { prober, cluster }, config: { budgetMs: 200, probe: { timeoutMs: 100 } } }),
+    )
+      .post('/validate')
+      .send(
+        admissionReview(
+          workload('Pod', {
+            ...podSpec({ name: 'a', image: 'nginx:1.27' }),
+            imagePullSecrets: [{ name: 'regcred' }],
+          }),
+        ),
+      )
+      .expect(200);
+    expect(res.body.response.warnings).toEqual([
+      expect.stringMatching(/^\[pull-secret-not-found\] .*"regcred"/),
+      expect.stringMatching(/checks that need registry or cluster facts were skipped/),
+    ]);
   });
 });
 
