@@ -38,7 +38,7 @@ export async function runAdmissionBench(
   const detail =
     `baseline ${base.rps.toFixed(0)} req/s p50 ${base.p50.toFixed(1)} ms p99 ${base.p99.toFixed(1)} ms; ` +
     `pullguard ${ours.rps.toFixed(0)} req/s p50 ${ours.p50.toFixed(1)} ms p99 ${ours.p99.toFixed(1)} ms; ` +
-    `errors ${ours.errors}; median of ${result.pairs} paired runs`;
+    `errors ${ours.errors}; median of ${result.rounds} simultaneous rounds`;
   return [
     {
       name: 'admission throughput vs baseline',

@@ -120,7 +120,7 @@ async function warmThroughput(): Promise<number> {
       { ca, body },
     );
     console.log(
-      `warm cache: ${result.candidate.rps.toFixed(0)} admissions/s with registry rules, ${result.reference.rps.toFixed(0)} without, ratio ${result.rpsRatio.toFixed(2)} (median of ${result.pairs} paired runs; target >= 0.90)`,
+      `warm cache: ${result.candidate.rps.toFixed(0)} admissions/s with registry rules, ${result.reference.rps.toFixed(0)} without, ratio ${result.rpsRatio.toFixed(2)} (median of ${result.rounds} simultaneous rounds; target >= 0.90)`,
     );
     return result.rpsRatio;
   } finally {

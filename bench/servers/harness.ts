@@ -1,14 +1,14 @@
 // Shared by the HTTPS benchmarks: two sides (server scripts) loaded with autocannon, the same
-// generator, connections and body for both, and their throughput compared as a ratio.
+// generator, connections and body for both, compared as ratios.
 //
-// These machines are noisy in three ways, and the comparison is built against each:
-// - the machine's speed drifts by 2-3x over minutes: rounds are short and alternate sides, and
-//   each round's ratio is taken between two adjacent runs, so the drift cancels;
-// - one process runs 10% faster or slower than an identical one for its whole life (memory
-//   layout, JIT decisions): each side runs in several processes, paired one to one;
-// - the scheduler may put the load generator and a server on the same core: with two or more
-//   CPUs, servers are pinned to one and the generator to another.
-// The figure is the median of the paired ratios.
+// These machines' speed drifts by 2-3x within seconds, so runs one after the other compare
+// different machines. Throughput is therefore measured with both sides loaded at the same time,
+// pinned to the same CPU(s): the kernel's fair scheduler gives each the same share of CPU at the
+// same moments, each side's requests per second is its share divided by its cost per request, and
+// the ratio of the two is the ratio of their costs, whatever the machine does meanwhile (two
+// identical servers measure 0.98-1.02). The load generator is pinned to another CPU when there is
+// one. Latency cannot be measured that way (each side would wait on the other's time slices), so
+// it comes from short runs of one side at a time, alternating. Figures are medians over rounds.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -92,23 +92,24 @@ export interface BenchSide {
 }
 
 export interface Comparison {
-  /** Mean figures of each side over all its runs. */
+  /** Requests per second of each side alone, p50 and p99 latency (means over alternating runs). */
   readonly reference: LoadFigures;
   readonly candidate: LoadFigures;
-  /** Median over adjacent pairs of candidate rps / reference rps. */
+  /** Median over simultaneous rounds of candidate rps / reference rps. */
   readonly rpsRatio: number;
-  /** Median over adjacent pairs of candidate p99 / reference p99. */
+  /** Median over alternating pairs of candidate p99 / reference p99. */
   readonly p99Ratio: number;
-  readonly pairs: number;
+  readonly rounds: number;
 }
 
 export interface CompareOptions {
   readonly ca: string;
   readonly body: string;
-  /** Processes per side. */
-  readonly instances?: number;
   readonly rounds?: number;
+  /** Length of each simultaneous throughput run. */
   readonly seconds?: number;
+  /** Length of each one-side latency run. */
+  readonly latencySeconds?: number;
 }
 
 /** Loads `candidate` against `reference` as described at the top of this file. */
@@ -117,58 +118,60 @@ export async function compareServers(
   candidate: BenchSide,
   options: CompareOptions,
 ): Promise<Comparison> {
-  const instances = options.instances ?? 3;
-  const rounds = options.rounds ?? 3;
-  const seconds = options.seconds ?? 2;
-  const servers: { reference: RunningBenchServer; candidate: RunningBenchServer }[] = [];
-  const runs = { reference: [] as LoadFigures[], candidate: [] as LoadFigures[] };
+  const rounds = options.rounds ?? 5;
+  const seconds = options.seconds ?? 3;
+  const latencySeconds = options.latencySeconds ?? 2;
+  const { ca, body } = options;
+  const ref = await startServer(reference.script, reference.args);
+  const cand = await startServer(candidate.script, candidate.args).catch((error: unknown) => {
+    ref.child.kill();
+    throw error;
+  });
+  const alone = { reference: [] as LoadFigures[], candidate: [] as LoadFigures[] };
   const rpsRatios: number[] = [];
   const p99Ratios: number[] = [];
+  let errors = 0;
   try {
-    for (let i = 0; i < instances; i++) {
-      servers.push({
-        reference: await startServer(reference.script, reference.args),
-        candidate: await startServer(candidate.script, candidate.args),
-      });
-    }
-    // Warm-up: JIT, TLS session setup, caches the candidate fills on its first requests.
-    for (const pair of servers) {
-      await load(pair.reference.port, options.ca, options.body, 1);
-      await load(pair.candidate.port, options.ca, options.body, 1);
+    // Warm-up: JIT, connections, caches the candidate fills on its first requests. Shorter
+    // warm-ups leave the side with more code still climbing through the first rounds.
+    await Promise.all([load(ref.port, ca, body, 3), load(cand.port, ca, body, 3)]);
+    for (let round = 0; round < rounds; round++) {
+      const [r, c] = await Promise.all([
+        load(ref.port, ca, body, seconds),
+        load(cand.port, ca, body, seconds),
+      ]);
+      rpsRatios.push(c.rps / r.rps);
+      errors += c.errors;
     }
     for (let round = 0; round < rounds; round++) {
-      for (const pair of servers) {
-        // Alternate which side goes first, so neither always follows the other.
-        const order =
-          (round + servers.indexOf(pair)) % 2 === 0 ? ['reference', 'candidate'] : ['candidate', 'reference'];
-        const figures: Partial<Record<'reference' | 'candidate', LoadFigures>> = {};
-        for (const side of order as ('reference' | 'candidate')[]) {
-          figures[side] = await load(pair[side].port, options.ca, options.body, seconds);
-          runs[side].push(figures[side]);
-        }
-        const ref = figures.reference as LoadFigures;
-        const cand = figures.candidate as LoadFigures;
-        rpsRatios.push(cand.rps / ref.rps);
-        p99Ratios.push(cand.p99 / Math.max(ref.p99, 1));
-      }
+      // Alternate which side goes first, so neither always follows the other.
+      const first = round % 2 === 0;
+      const r1 = first ? await load(ref.port, ca, body, latencySeconds) : undefined;
+      const c = await load(cand.port, ca, body, latencySeconds);
+      const r = r1 ?? (await load(ref.port, ca, body, latencySeconds));
+      alone.reference.push(r);
+      alone.candidate.push(c);
+      p99Ratios.push(c.p99 / Math.max(r.p99, 1));
+      errors += c.errors;
     }
   } finally {
-    for (const pair of servers) {
-      pair.reference.child.kill();
-      pair.candidate.child.kill();
-    }
+    ref.child.kill();
+    cand.child.kill();
   }
-  const summary = (list: readonly LoadFigures[]): LoadFigures => ({
+  const summary = (list: readonly LoadFigures[], errorCount: number): LoadFigures => ({
     rps: mean(list, 'rps'),
     p50: mean(list, 'p50'),
     p99: mean(list, 'p99'),
-    errors: list.reduce((sum, figures) => sum + figures.errors, 0),
+    errors: errorCount,
   });
   return {
-    reference: summary(runs.reference),
-    candidate: summary(runs.candidate),
+    reference: summary(
+      alone.reference,
+      alone.reference.reduce((sum, f) => sum + f.errors, 0),
+    ),
+    candidate: summary(alone.candidate, errors),
     rpsRatio: median(rpsRatios),
     p99Ratio: median(p99Ratios),
-    pairs: rpsRatios.length,
+    rounds,
   };
 }

@@ -11,6 +11,7 @@ import type { JsonPatchOp } from './patch.js';
 import { imageExempt, namespaceExempt } from './policy.js';
 import type { Operation, Rule, RuleContext, RuleHit } from './rule.js';
 import { buildPlan, rulePlan, type RulePlan } from './rule-plan.js';
+import { decidingResults } from './rules/registry-results.js';
 
 export type EvaluationMode = 'validate' | 'mutate' | 'audit';
 
@@ -101,6 +102,7 @@ function judgeContainer(input: EvaluationInput, plan: RulePlan, container: Conta
   ) {
     return [];
   }
+  const imageFacts = facts.images.get(container.pointer);
   const context: RuleContext = {
     workload,
     container,
@@ -108,6 +110,8 @@ function judgeContainer(input: EvaluationInput, plan: RulePlan, container: Conta
     ref,
     pullPolicy: effectivePullPolicy(image, container.imagePullPolicy),
     facts,
+    imageFacts,
+    decidingResults: decidingResults(imageFacts),
     config,
     operation,
   };

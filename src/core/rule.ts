@@ -4,7 +4,7 @@ import type { ImageReference, PullPolicy } from '../image/reference.js';
 import type { ContainerEntry, Workload } from '../workload/walker.js';
 import type { Config } from '../config/schema.js';
 import type { RuleId } from './catalog.js';
-import type { Facts } from './facts.js';
+import type { Facts, ImageFacts, ProbeResult } from './facts.js';
 import type { JsonPatchOp } from './patch.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
@@ -19,6 +19,10 @@ export interface RuleContext {
   /** The policy the kubelet will apply (given, or the API server's default). */
   readonly pullPolicy: PullPolicy;
   readonly facts: Facts;
+  /** `facts.images` of this container (read by every registry rule, so looked up once). */
+  readonly imageFacts: ImageFacts | undefined;
+  /** The probe results that decide its pull (see registry-results.ts); empty when not probed. */
+  readonly decidingResults: readonly ProbeResult[];
   readonly config: Config;
   readonly operation: Operation;
 }

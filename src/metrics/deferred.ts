@@ -20,11 +20,20 @@ const MAX_BUFFERED_VALUES = 512;
 /** Slots by label values (in label-name order), one Map level per label: no key strings built. */
 class Slots {
   private readonly root = new Map<string, unknown>();
+  private last: { values: readonly string[]; slot: Slot } | undefined;
   readonly all: Slot[] = [];
 
   constructor(private readonly labelNames: readonly string[]) {}
 
   get(values: readonly string[]): Slot {
+    // Hot paths repeat the same label values call after call (one registry, outcome ok).
+    if (this.last && sameValues(this.last.values, values)) return this.last.slot;
+    const slot = this.find(values);
+    this.last = { values, slot };
+    return slot;
+  }
+
+  private find(values: readonly string[]): Slot {
     if (values.length !== this.labelNames.length) {
       throw new Error(`expected ${this.labelNames.length} label values, got ${values.length}`);
     }
@@ -44,6 +53,12 @@ class Slots {
     }
     return slot;
   }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface DeferredCounter {

@@ -3,7 +3,7 @@
 // registry capped, and the whole call settled when the admission signal aborts.
 
 import type { Registry } from 'prom-client';
-import type { Config } from '../config/schema.js';
+import type { Config, RegistryConfig } from '../config/schema.js';
 import type { CredentialProbe, ImageFacts, ProbeResult, PullCredential } from '../core/facts.js';
 import type { ProbeRequest, RegistryProber } from '../core/gather.js';
 import { isUnreachable } from '../core/outcomes.js';
@@ -28,29 +28,6 @@ export interface ProberDeps {
 export interface ClosableRegistryProber extends RegistryProber {
   /** Closes idle connections (on shutdown and after tests). */
   close(): Promise<void>;
-}
-
-// References are parsed once and frozen (see image/reference.ts), so the cache-key prefix of each is
-// computed once too: the warm path runs for every image of every admission.
-interface RefKeys {
-  /** The key without its credential identity. */
-  readonly base: string;
-  readonly anonymous: string;
-}
-const refKeys = new WeakMap<ImageReference, RefKeys>();
-function keysOf(ref: ImageReference): RefKeys {
-  let keys = refKeys.get(ref);
-  if (keys === undefined) {
-    const base = cacheKey({
-      registry: ref.domain,
-      repository: ref.path,
-      reference: manifestReference(ref),
-      credentialId: '',
-    });
-    keys = { base, anonymous: base + credentialIdentity(undefined) };
-    refKeys.set(ref, keys);
-  }
-  return keys;
 }
 
 /** Success, or the registry itself cannot be reached: the kubelet's next credential would not differ. */
@@ -81,6 +58,39 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
     negativeTtlMs: config.probe.negativeCacheTtlSeconds * 1000,
     onRequest: (registry: string, kind: 'ping' | 'token' | 'manifest') => metrics?.request(registry, kind),
   };
+
+  // References are parsed once and frozen (see image/reference.ts), so what the prober derives
+  // from one is derived once too and kept in one place: the warm path runs for every image of
+  // every admission, and each separate lookup there costs a cache miss on a busy server.
+  interface ImageInfo {
+    readonly entry: RegistryConfig | undefined;
+    /** The registry label of metrics: a listed registry, docker.io, or `unlisted`. */
+    readonly label: string;
+    /** The cache key without its credential identity, and the anonymous key. */
+    readonly keyBase: string;
+    readonly anonymousKey: string;
+  }
+  const infos = new WeakMap<ImageReference, ImageInfo>();
+  function infoOf(ref: ImageReference): ImageInfo {
+    let info = infos.get(ref);
+    if (info === undefined) {
+      const entry = matchRegistry(config, ref);
+      const keyBase = cacheKey({
+        registry: ref.domain,
+        repository: ref.path,
+        reference: manifestReference(ref),
+        credentialId: '',
+      });
+      info = {
+        entry,
+        label: entry ? ref.domain : ref.domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_DOMAIN : 'unlisted',
+        keyBase,
+        anonymousKey: keyBase + credentialIdentity(undefined),
+      };
+      infos.set(ref, info);
+    }
+    return info;
+  }
 
   async function probeOne(
     target: ProbeTarget,
@@ -115,21 +125,15 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
     return answer.value;
   }
 
-  function metricLabel(request: ProbeRequest): string {
-    if (matchRegistry(config, request.ref)) return request.ref.domain;
-    return request.ref.domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_DOMAIN : 'unlisted';
-  }
-
   function recordCacheHit(request: ProbeRequest, facts: ImageFacts): void {
     if (!metrics) return;
-    const label = metricLabel(request);
+    const label = infoOf(request.ref).label;
     if (facts.anonymous) metrics.hit(label, facts.anonymous.outcome);
     for (const probe of facts.withCredentials ?? []) metrics.hit(label, probe.result.outcome);
   }
 
   async function probeImage(request: ProbeRequest, signal: AbortSignal): Promise<ImageFacts> {
-    const entry = matchRegistry(config, request.ref);
-    const label = metricLabel(request);
+    const { entry, label } = infoOf(request.ref);
     const base = {
       origin: `${entry?.insecure ? 'http' : 'https'}://${apiHost(request.ref.domain)}`,
       registry: request.ref.domain,
@@ -159,14 +163,14 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
 
   /** The answer from the cache alone, synchronously, or undefined when some probe is not cached. */
   function cachedImage(request: ProbeRequest): ImageFacts | undefined {
-    const keys = keysOf(request.ref);
+    const info = infoOf(request.ref);
     if (request.credentials.length === 0) {
-      const anonymous = answers.peek(keys.anonymous);
+      const anonymous = answers.peek(info.anonymousKey);
       return anonymous ? { anonymous } : undefined;
     }
     const withCredentials: CredentialProbe[] = [];
     for (const credential of request.credentials) {
-      const result = answers.peek(keys.base + credentialIdentity(credential));
+      const result = answers.peek(info.keyBase + credentialIdentity(credential));
       if (!result) return undefined;
       withCredentials.push({ secretName: credential.secretName, key: credential.key, result });
       if (decidesForAll(result)) break;
@@ -176,14 +180,19 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
 
   return {
     cached(requests) {
-      const facts = new Map<string, ImageFacts>();
+      const found: ImageFacts[] = [];
       for (const request of requests) {
         const cached = cachedImage(request);
         if (!cached) return undefined;
-        facts.set(request.pointer, cached);
+        found.push(cached);
       }
       // Counted only once the whole answer is served from the cache (else probe() counts).
-      requests.forEach((request) => recordCacheHit(request, facts.get(request.pointer) as ImageFacts));
+      const facts = new Map<string, ImageFacts>();
+      requests.forEach((request, index) => {
+        const answer = found[index] as ImageFacts;
+        facts.set(request.pointer, answer);
+        recordCacheHit(request, answer);
+      });
       return facts;
     },
     async probe(requests, signal) {

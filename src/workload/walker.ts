@@ -96,13 +96,28 @@ function collectContainers(podSpec: JsonObject, podSpecPointer: string): Contain
         name: stringOr(item.name, `${list}[${index}]`),
         list,
         index,
-        pointer: `${podSpecPointer}/${list}/${index}`,
+        pointer: containerPointer(podSpecPointer, list, index),
         image: item.image,
         imagePullPolicy: item.imagePullPolicy,
       });
     }
   }
   return entries;
+}
+
+// The same few pointers come back in every admission; one string object per pointer saves
+// building and hashing it again for every map the facts and findings are keyed by.
+// Keys are the constant pod-spec pointers and list names, so the lookup builds no string.
+const pointers = new Map<string, Map<ContainerList, string[]>>();
+const MAX_REMEMBERED_INDEX = 64;
+
+function containerPointer(podSpecPointer: string, list: ContainerList, index: number): string {
+  if (index >= MAX_REMEMBERED_INDEX) return `${podSpecPointer}/${list}/${index}`;
+  let lists = pointers.get(podSpecPointer);
+  if (!lists) pointers.set(podSpecPointer, (lists = new Map()));
+  let known = lists.get(list);
+  if (!known) lists.set(list, (known = []));
+  return (known[index] ??= `${podSpecPointer}/${list}/${index}`);
 }
 
 function stringOr(value: unknown, fallback: string): string {

@@ -1,6 +1,6 @@
 import { matchRegistry } from '../../registry/registry-match.js';
 import type { Rule } from '../rule.js';
-import { codeSuffix, decidingResults, imageFacts } from './registry-results.js';
+import { codeSuffix } from './registry-results.js';
 
 /**
  * The registry says the tag, digest or repository does not exist. An anonymous "not found" from a
@@ -10,8 +10,8 @@ import { codeSuffix, decidingResults, imageFacts } from './registry-results.js';
 export const imageNotFound: Rule = {
   id: 'image-not-found',
   check(context) {
-    const facts = imageFacts(context);
-    const results = decidingResults(facts);
+    const facts = context.imageFacts;
+    const results = context.decidingResults;
     const anonymousOnly = !facts?.withCredentials?.length;
     const tool = facts?.withToolCredentials?.outcome;
     // Anonymous access refused, and the auditor's own credentials find nothing: absent either way.

@@ -9,11 +9,11 @@ import type { Rule } from '../rule.js';
  */
 export const imageTagMutable: Rule = {
   id: 'image-tag-mutable',
-  check({ ref, container, workload, facts, config }) {
+  check({ ref, container, workload, facts, config, imageFacts }) {
     if (!ref || !isMutableReference(ref)) return undefined;
     const what = ref.tag === undefined ? 'no tag (means latest)' : 'tag latest';
     const detail = `${what} is not reproducible and defaults imagePullPolicy to Always; pin a version or digest`;
-    const digest = resolvedDigest(facts.images.get(container.pointer));
+    const digest = resolvedDigest(imageFacts);
     const pinAllowed = workload.kind === 'Pod' || config.patch.pinTemplates;
     if (!digest || !pinAllowed) return { detail, certain: true };
     const pinned = `${container.image as string}${ref.tag === undefined ? ':latest' : ''}@${digest}`;

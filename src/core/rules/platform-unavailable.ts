@@ -1,6 +1,5 @@
 import type { Platform } from '../facts.js';
 import type { Rule } from '../rule.js';
-import { decidingResults } from './registry-results.js';
 
 /**
  * The image index has no entry for the platform of any node the pod can land on; containerd would
@@ -9,8 +8,8 @@ import { decidingResults } from './registry-results.js';
  */
 export const platformUnavailable: Rule = {
   id: 'platform-unavailable',
-  check({ facts, container, config }) {
-    const ok = decidingResults(facts.images.get(container.pointer)).find((result) => result.outcome === 'ok');
+  check({ facts, container, config, decidingResults }) {
+    const ok = decidingResults.find((result) => result.outcome === 'ok');
     const offered = ok?.platforms;
     if (!offered || offered.length === 0) return undefined;
     const wanted = facts.nodes

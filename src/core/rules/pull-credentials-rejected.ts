@@ -1,12 +1,11 @@
 import { quote } from '../finding.js';
 import type { Rule } from '../rule.js';
-import { imageFacts } from './registry-results.js';
 
 /** Every credential matching the registry was refused (401/403): the kubelet's pull fails with each. */
 export const pullCredentialsRejected: Rule = {
   id: 'pull-credentials-rejected',
   check(context) {
-    const probes = imageFacts(context)?.withCredentials ?? [];
+    const probes = context.imageFacts?.withCredentials ?? [];
     if (probes.length === 0) return undefined;
     const refused = probes.every(
       (probe) => probe.result.outcome === 'unauthorized' || probe.result.outcome === 'forbidden',

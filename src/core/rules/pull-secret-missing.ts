@@ -10,9 +10,9 @@ import type { Rule } from '../rule.js';
  */
 export const pullSecretMissing: Rule = {
   id: 'pull-secret-missing',
-  check({ ref, facts, config, container, workload }) {
+  check({ ref, facts, config, container, workload, imageFacts }) {
     if (!ref) return undefined;
-    const images = facts.images.get(container.pointer);
+    const images = imageFacts;
     if (images?.withCredentials && images.withCredentials.length > 0) return undefined;
     const entry = matchRegistry(config, ref);
     const anonymous = images?.anonymous?.outcome;

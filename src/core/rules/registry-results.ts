@@ -6,16 +6,14 @@ import { matchRegistry, mirrorImage } from '../../registry/registry-match.js';
 import type { ImageFacts, ProbeResult } from '../facts.js';
 import type { RuleContext, RuleHit } from '../rule.js';
 
-export function imageFacts(context: RuleContext): ImageFacts | undefined {
-  return context.facts.images.get(context.container.pointer);
-}
+const NONE: readonly ProbeResult[] = Object.freeze([]);
 
-/** The probe results that decide the pull; empty when nothing was probed. */
+/** The probe results that decide the pull; empty when nothing was probed (the engine puts them on the rule context). */
 export function decidingResults(facts: ImageFacts | undefined): readonly ProbeResult[] {
-  if (!facts) return [];
+  if (!facts) return NONE;
   if (facts.withCredentials && facts.withCredentials.length > 0)
     return facts.withCredentials.map((probe) => probe.result);
-  return facts.anonymous ? [facts.anonymous] : [];
+  return facts.anonymous ? [facts.anonymous] : NONE;
 }
 
 /** True when some deciding probe found the image: the pull would succeed. */

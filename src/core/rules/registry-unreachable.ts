@@ -1,6 +1,6 @@
 import { isUnreachable } from '../outcomes.js';
 import type { Rule } from '../rule.js';
-import { decidingResults, imageFacts, pullSucceeds, withMirrorPatch } from './registry-results.js';
+import { pullSucceeds, withMirrorPatch } from './registry-results.js';
 
 /**
  * The registry could not be asked (refused, reset, timed out, TLS, a blocked address) or the probe
@@ -9,8 +9,8 @@ import { decidingResults, imageFacts, pullSucceeds, withMirrorPatch } from './re
 export const registryUnreachable: Rule = {
   id: 'registry-unreachable',
   check(context) {
-    const facts = imageFacts(context);
-    const results = decidingResults(facts);
+    const facts = context.imageFacts;
+    const results = context.decidingResults;
     if (pullSucceeds(results)) return undefined;
     const failed = results.find(
       (result) =>

@@ -1,11 +1,10 @@
 import type { Rule } from '../rule.js';
-import { decidingResults, imageFacts } from './registry-results.js';
 
 /** NXDOMAIN for the registry host: the kubelet would fail with "no such host". */
 export const registryUnresolvable: Rule = {
   id: 'registry-unresolvable',
   check(context) {
-    const results = decidingResults(imageFacts(context));
+    const results = context.decidingResults;
     if (results.length === 0 || !results.every((result) => result.outcome === 'dns-nxdomain'))
       return undefined;
     return { detail: `lookup ${context.ref?.domain ?? 'registry'}: no such host`, certain: true };
