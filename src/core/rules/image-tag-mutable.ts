@@ -9,7 +9,7 @@ import type { Rule } from '../rule.js';
  */
 export const imageTagMutable: Rule = {
   id: 'image-tag-mutable',
-  check({ ref, container, workload, facts, config, imageFacts }) {
+  check({ ref, container, workload, config, imageFacts }) {
     if (!ref || !isMutableReference(ref)) return undefined;
     const what = ref.tag === undefined ? 'no tag (means latest)' : 'tag latest';
     const detail = `${what} is not reproducible and defaults imagePullPolicy to Always; pin a version or digest`;

@@ -8,7 +8,7 @@ import type { Rule } from '../rule.js';
  */
 export const platformUnavailable: Rule = {
   id: 'platform-unavailable',
-  check({ facts, container, config, decidingResults }) {
+  check({ facts, config, decidingResults }) {
     const ok = decidingResults.find((result) => result.outcome === 'ok');
     const offered = ok?.platforms;
     if (!offered || offered.length === 0) return undefined;

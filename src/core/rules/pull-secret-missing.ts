@@ -10,7 +10,7 @@ import type { Rule } from '../rule.js';
  */
 export const pullSecretMissing: Rule = {
   id: 'pull-secret-missing',
-  check({ ref, facts, config, container, workload, imageFacts }) {
+  check({ ref, facts, config, workload, imageFacts }) {
     if (!ref) return undefined;
     const images = imageFacts;
     if (images?.withCredentials && images.withCredentials.length > 0) return undefined;
