@@ -12,6 +12,7 @@ repo="$(cd "$here/../.." && pwd)"
 ref="${1:-${PULLGUARD_REGISTRY_PLAIN:?set PULLGUARD_REGISTRY_PLAIN (eval "\$(test/cluster/up.sh)") or pass REGISTRY/NAME:TAG}/pullguard:0.1.0}"
 tag="${ref##*:}"
 log() { echo "pullguard-image: $*" >&2; }
+source "$here/oci-layout.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -40,33 +41,12 @@ done
 printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
 
-out="$work/layout"
-mkdir -p "$out/blobs/sha256"
-blob() { # FILE -> moves it into blobs/, prints "digest size"
-  local d s
-  d="$(sha256sum "$1" | cut -d' ' -f1)"; s="$(stat -c %s "$1")"
-  mv "$1" "$out/blobs/sha256/$d"
-  echo "$d $s"
-}
-
 log "writing the OCI layout"
-tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/layer.tar" .
-diff_id="$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
-gzip -n -6 "$work/layer.tar"
-read -r layer_d layer_s < <(blob "$work/layer.tar.gz")
+out="$work/layout"
+write_oci_layout "$root" "$out" amd64 \
+  '{"User":"65532:65532","WorkingDir":"/app","Env":["PATH=/usr/local/bin:/usr/bin:/bin","NODE_ENV=production"],"Entrypoint":["/usr/local/bin/node","dist/cli.js"],"Cmd":["serve"],"ExposedPorts":{"8443/tcp":{}}}' \
+  "$(printf '{"org.opencontainers.image.ref.name":"%s"}' "$tag")"
 
-printf '{"architecture":"amd64","os":"linux","config":{"User":"65532:65532","WorkingDir":"/app","Env":["PATH=/usr/local/bin:/usr/bin:/bin","NODE_ENV=production"],"Entrypoint":["/usr/local/bin/node","dist/cli.js"],"Cmd":["serve"],"ExposedPorts":{"8443/tcp":{}}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-  "$diff_id" >"$work/config.json"
-read -r cfg_d cfg_s < <(blob "$work/config.json")
-
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
-  "$cfg_d" "$cfg_s" "$layer_d" "$layer_s" >"$work/manifest.json"
-read -r man_d man_s < <(blob "$work/manifest.json")
-
-printf '{"imageLayoutVersion":"1.0.0"}' >"$out/oci-layout"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"},"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
-  "$man_d" "$man_s" "$tag" >"$out/index.json"
-
-log "pushing $ref ($((layer_s / 1024 / 1024)) MiB compressed)"
+log "pushing $ref ($((oci_layer_size / 1024 / 1024)) MiB compressed)"
 skopeo copy --quiet "oci:$out:$tag" "docker://$ref" --dest-tls-verify=false >&2
 echo "$ref"

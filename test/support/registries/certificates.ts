@@ -18,21 +18,7 @@ export async function makeServerCertificates(dir: string): Promise<TestCertifica
   const csr = join(dir, 'server.csr');
   const serverCert = join(dir, 'server.crt');
   const ext = join(dir, 'server.ext');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    caKey,
-    '-out',
-    caCert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=pullguard test CA',
-  ]);
+  await selfSigned(caKey, caCert, '/CN=pullguard test CA');
   await run('openssl', [
     'req',
     '-newkey',
@@ -70,6 +56,12 @@ export async function makeServerCertificates(dir: string): Promise<TestCertifica
 export async function makeSigningCertificate(dir: string): Promise<{ cert: string; key: string }> {
   const key = join(dir, 'token.key');
   const cert = join(dir, 'token.crt');
+  await selfSigned(key, cert, '/CN=pullguard test token issuer');
+  return { cert, key };
+}
+
+/** A self-signed RSA key and certificate, valid for two days. */
+async function selfSigned(keyFile: string, certFile: string, subject: string): Promise<void> {
   await run('openssl', [
     'req',
     '-x509',
@@ -77,13 +69,12 @@ export async function makeSigningCertificate(dir: string): Promise<{ cert: strin
     'rsa:2048',
     '-nodes',
     '-keyout',
-    key,
+    keyFile,
     '-out',
-    cert,
+    certFile,
     '-days',
     '2',
     '-subj',
-    '/CN=pullguard test token issuer',
+    subject,
   ]);
-  return { cert, key };
 }

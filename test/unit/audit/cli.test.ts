@@ -1,36 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { auditCommand, type AuditIO, type AuditSourceFactories } from '../../../src/cli/audit.js';
+import type { AuditSourceFactories } from '../../../src/cli/audit.js';
 import type { RegistryProber } from '../../../src/core/gather.js';
-import { BROKEN, MIXED, writeTree } from './fixtures.js';
-
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number | undefined;
-}
-
-async function audit(
-  args: string[],
-  io: Partial<AuditIO> = {},
-  sources: AuditSourceFactories = {},
-): Promise<Run> {
-  const run: Run = { stdout: '', stderr: '', code: undefined };
-  const full: AuditIO = {
-    stdout: (text) => void (run.stdout += text),
-    stderr: (text) => void (run.stderr += text),
-    readStdin: () => Promise.resolve(''),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    cwd: process.cwd(),
-    now: () => 0,
-    setExitCode: (code) => void (run.code = code),
-    ...io,
-  };
-  await auditCommand({ io: full, sources }).exitOverride().parseAsync(args, { from: 'user' });
-  return run;
-}
+import { BROKEN, MIXED, auditCli, writeTree } from './fixtures.js';
 
 const CLEAN =
   'apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  containers: [{name: c, image: "busybox:1.36"}]\n';
@@ -39,19 +11,19 @@ const WARN_ONLY = CLEAN.replace('busybox:1.36', 'busybox');
 describe('pullguard audit exit codes', () => {
   it('0 when clean, with a summary line', async () => {
     const root = writeTree({ 'ok.yaml': CLEAN });
-    const run = await audit(['-f', root]);
+    const run = await auditCli(['-f', root]);
     expect(run).toEqual({ stdout: '1 resource audited, 0 deny, 0 warn\n', stderr: '', code: 0 });
   });
 
   it('0 with warnings only, 1 with --fail-on warn', async () => {
     const root = writeTree({ 'warn.yaml': WARN_ONLY });
-    expect((await audit(['-f', root])).code).toBe(0);
-    expect((await audit(['-f', root, '--fail-on', 'warn'])).code).toBe(1);
+    expect((await auditCli(['-f', root])).code).toBe(0);
+    expect((await auditCli(['-f', root, '--fail-on', 'warn'])).code).toBe(1);
   });
 
   it('1 on any deny, printing one line per finding', async () => {
     const root = writeTree({ 'app.yaml': MIXED });
-    const run = await audit(['-f', join(root, 'app.yaml')]);
+    const run = await auditCli(['-f', join(root, 'app.yaml')]);
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n').filter((line) => /^(deny|warn) /.test(line))).toHaveLength(4);
     expect(run.stderr).toBe('');
@@ -59,7 +31,7 @@ describe('pullguard audit exit codes', () => {
 
   it('2 on a broken document, after auditing the rest, naming file, document and line on stderr', async () => {
     const root = writeTree({ 'app.yaml': MIXED, 'broken.yaml': BROKEN });
-    const run = await audit(['-f', root, '-o', 'json']);
+    const run = await auditCli(['-f', root, '-o', 'json']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 1, resources: 4 } });
     expect(run.stderr).toBe(
@@ -68,7 +40,7 @@ describe('pullguard audit exit codes', () => {
   });
 
   it('2 with one clear line for an unreadable file', async () => {
-    const run = await audit(['-f', '/nonexistent/pods.yaml']);
+    const run = await auditCli(['-f', '/nonexistent/pods.yaml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'pullguard audit: /nonexistent/pods.yaml: cannot read: no such file or directory\n',
@@ -87,13 +59,13 @@ describe('pullguard audit exit codes', () => {
     [['-f', '-', '--cluster'], '--cluster is not available in this build'],
     [['-f', '-', '--config', '/nonexistent/config.yaml'], '/nonexistent/config.yaml: cannot read: ENOENT'],
   ])('2 on bad usage %j', async (args, message) => {
-    const run = await audit(args);
+    const run = await auditCli(args);
     expect(run).toEqual({ stdout: '', stderr: `pullguard audit: ${message}\n`, code: 2 });
   });
 
   it('2 on an invalid config, naming the key', async () => {
     const root = writeTree({ 'config.yaml': 'rules:\n  image-tag-mutable: maybe\n' });
-    const run = await audit(['-f', '-', '--config', join(root, 'config.yaml')]);
+    const run = await auditCli(['-f', '-', '--config', join(root, 'config.yaml')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('/rules/image-tag-mutable: must be one of deny, warn, patch, off');
   });
@@ -103,17 +75,19 @@ describe('pullguard audit options', () => {
   it('reads stdin and applies the config (a rule turned off)', async () => {
     const root = writeTree({ 'config.yaml': 'rules:\n  image-reference-invalid: "off"\n' });
     const readStdin = () => Promise.resolve(MIXED);
-    const run = await audit(['-f', '-', '--config', join(root, 'config.yaml'), '-o', 'json'], { readStdin });
+    const run = await auditCli(['-f', '-', '--config', join(root, 'config.yaml'), '-o', 'json'], {
+      readStdin,
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ summary: { deny: 0, warn: 3, resources: 3 } });
   });
 
   it('colours on a TTY unless NO_COLOR is set', async () => {
     const root = writeTree({ 'warn.yaml': WARN_ONLY });
-    expect((await audit(['-f', root], { stdoutIsTTY: true })).stdout).toContain('\u001b[33m');
-    expect((await audit(['-f', root], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(
-      '\u001b',
-    );
+    expect((await auditCli(['-f', root], { stdoutIsTTY: true })).stdout).toContain('\u001b[33m');
+    expect(
+      (await auditCli(['-f', root], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout,
+    ).not.toContain('\u001b');
   });
 
   it('passes --docker-config and the platform to the registry factory and uses its prober', async () => {
@@ -141,7 +115,7 @@ describe('pullguard audit options', () => {
       '--platform',
       'linux/arm64',
     ];
-    const run = await audit(args, {}, sources);
+    const run = await auditCli(args, {}, sources);
     expect(run.code).toBe(0);
     expect(seen).toEqual([{ dockerConfigPath: '/ci/docker.json', platform: 'linux/arm64' }]);
     expect(probed).toBe(1);
@@ -160,12 +134,12 @@ describe('pullguard audit options', () => {
     });
     const tty = { stderrIsTTY: true, now: () => clock };
     // Three workloads probed at 300 ms each stay under a second: no progress.
-    expect((await audit(['-f', root, '--registry'], tty, costing(300))).stderr).toBe('');
+    expect((await auditCli(['-f', root, '--registry'], tty, costing(300))).stderr).toBe('');
     clock = 0;
-    const slow = await audit(['-f', root, '--registry'], tty, costing(600));
+    const slow = await auditCli(['-f', root, '--registry'], tty, costing(600));
     expect(slow.stderr).toContain('pullguard audit: 3/3 resources');
     expect(slow.stderr.endsWith('\r\u001b[K')).toBe(true);
     clock = 0;
-    expect((await audit(['-f', root, '--registry'], { now: () => clock }, costing(600))).stderr).toBe('');
+    expect((await auditCli(['-f', root, '--registry'], { now: () => clock }, costing(600))).stderr).toBe('');
   });
 });

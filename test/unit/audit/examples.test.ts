@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { parseDocuments } from '../../../src/audit/documents.js';
 import { readInputs } from '../../../src/audit/inputs.js';
 import { runAudit } from '../../../src/audit/run.js';
-import { auditCommand } from '../../../src/cli/audit.js';
 import { defaultAuditSources } from '../../../src/cli/audit-sources.js';
 import { DEFAULT_CONFIG } from '../../../src/config/load.js';
 import { RULE_IDS } from '../../../src/core/catalog.js';
 import { RULE_MODULES } from '../../../src/core/rules/index.js';
 import { isObject, WORKLOAD_KINDS } from '../../../src/workload/walker.js';
+import { auditCli } from './fixtures.js';
 
 interface Expectation {
   readonly offline: string[];
@@ -77,24 +77,11 @@ describe('examples/', () => {
   });
 
   it('pullguard audit -f examples/ exits 1 and prints one line per finding, at the image line', async () => {
-    let stdout = '';
-    let code: number | undefined;
-    const io = {
-      stdout: (text: string) => void (stdout += text),
-      stderr: (text: string) => void (stdout += `STDERR ${text}`),
-      readStdin: () => Promise.resolve(''),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: {},
-      cwd: process.cwd(),
-      now: () => 0,
-      setExitCode: (value: number) => void (code = value),
-    };
-    await auditCommand({ io }).parseAsync(['-f', 'examples/'], { from: 'user' });
+    const { stdout, stderr, code } = await auditCli(['-f', 'examples/']);
     expect(code).toBe(1);
+    expect(stderr).toBe('');
     const findingLines = stdout.split('\n').filter((line) => /^(deny|warn|patch) /.test(line));
     expect(findingLines.length).toBeGreaterThanOrEqual(8);
-    expect(stdout).not.toContain('STDERR');
     for (const line of findingLines) {
       const [, file, lineNo] = /^\S+\s+(\S+):(\d+) \[/.exec(line) ?? [];
       expect(readFileSync(String(file), 'utf8').split('\n')[Number(lineNo) - 1]).toMatch(/"?image"?:/);

@@ -300,24 +300,18 @@ describe('image state machine: incarnations, ordering and memory', () => {
     pipeline.podAdded(pod({ uid: 'uid-1' }));
     pipeline.podDeleted(pod({ uid: 'uid-1' }));
     pipeline.podAdded(pod({ uid: 'uid-2' }));
-    pipeline.event(
-      event({
-        reason: 'Failed',
-        type: 'Warning',
-        message: `Failed to pull image "${IMAGE}": ${NOT_FOUND}`,
-        at: 5,
-        uid: 'uid-1',
-      }),
-    );
-    pipeline.event(
-      event({
-        reason: 'Failed',
-        type: 'Warning',
-        message: `Failed to pull image "${IMAGE}": ${NOT_FOUND}`,
-        at: 5,
-        uid: 'uid-0',
-      }),
-    );
+    // The deleted incarnation, and one never seen.
+    for (const uid of ['uid-1', 'uid-0']) {
+      pipeline.event(
+        event({
+          reason: 'Failed',
+          type: 'Warning',
+          message: `Failed to pull image "${IMAGE}": ${NOT_FOUND}`,
+          at: 5,
+          uid,
+        }),
+      );
+    }
     expect(container('uid-2')?.state).toBe('Waiting');
     expect(pipeline.tracker.pods.has('uid-1')).toBe(false);
     expect(pipeline.tracker.pods.has('uid-0')).toBe(false);
