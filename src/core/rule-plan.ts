@@ -4,7 +4,7 @@
 // rule's namespace overrides for every container.
 
 import type { Config } from '../config/schema.js';
-import { RULES, type FactKind } from './catalog.js';
+import { ruleInfo, type FactKind } from './catalog.js';
 import { actionFor } from './policy.js';
 import type { Rule } from './rule.js';
 import { RULE_MODULES } from './rules/index.js';
@@ -17,7 +17,7 @@ export interface EnabledRule {
 export interface RulePlan {
   /** The rules that are not off, in catalog order. */
   readonly rules: readonly EnabledRule[];
-  /** Fact kinds some enabled rule reads. */
+  /** Fact kinds some enabled rule reads (from the catalog). */
   readonly needs: ReadonlySet<FactKind>;
 }
 
@@ -41,14 +41,12 @@ export function rulePlan(config: Config, namespace: string | null): RulePlan {
 /** The plan for an explicit rule list (tests and tools that run a subset); not remembered. */
 export function buildPlan(config: Config, namespace: string | null, modules: readonly Rule[]): RulePlan {
   const rules: EnabledRule[] = [];
+  const needs = new Set<FactKind>();
   for (const rule of modules) {
     const action = actionFor(config, rule.id, namespace);
-    if (action !== 'off') rules.push({ rule, action });
-  }
-  const needs = new Set<FactKind>();
-  for (const rule of RULES) {
-    if (actionFor(config, rule.id, namespace) === 'off') continue;
-    for (const kind of rule.needs) needs.add(kind);
+    if (action === 'off') continue;
+    rules.push({ rule, action });
+    for (const kind of ruleInfo(rule.id).needs) needs.add(kind);
   }
   return { rules, needs };
 }

@@ -201,18 +201,10 @@ export function createRegistryProber(config: Config, deps: ProberDeps = {}): Clo
         for (const request of requests) facts.set(request.pointer, { skipped: SKIPPED_BUDGET });
         return facts;
       }
-      // The warm path: every answer cached, nothing awaited, no timers or listeners.
-      const misses: ProbeRequest[] = [];
-      for (const request of requests) {
-        const cached = cachedImage(request);
-        if (cached) {
-          facts.set(request.pointer, cached);
-          recordCacheHit(request, cached);
-        } else misses.push(request);
-      }
-      if (misses.length === 0) return facts;
-      const answers = await Promise.all(misses.map((request) => probeImage(request, signal)));
-      misses.forEach((request, index) =>
+      // A pod answered wholly from the cache never gets here (cached() above); cached answers
+      // among the others come from probeOne's own synchronous look-up.
+      const answers = await Promise.all(requests.map((request) => probeImage(request, signal)));
+      requests.forEach((request, index) =>
         facts.set(request.pointer, answers[index] ?? { skipped: SKIPPED_BUDGET }),
       );
       return facts;

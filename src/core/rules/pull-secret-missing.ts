@@ -10,9 +10,8 @@ import type { Rule } from '../rule.js';
  */
 export const pullSecretMissing: Rule = {
   id: 'pull-secret-missing',
-  check({ ref, facts, config, workload, imageFacts }) {
+  check({ ref, facts, config, workload, imageFacts: images }) {
     if (!ref) return undefined;
-    const images = imageFacts;
     if (images?.withCredentials && images.withCredentials.length > 0) return undefined;
     const entry = matchRegistry(config, ref);
     const anonymous = images?.anonymous?.outcome;

@@ -35,6 +35,13 @@ describe('rulePlan', () => {
     expect(neededFacts(DEFAULT_CONFIG, 'a').has('registry')).toBe(true);
   });
 
+  it.each(['prod', 'dev-a'])('needs exactly what the catalog says its enabled rules read, in %s', (ns) => {
+    const expected = new Set(
+      RULES.filter((rule) => actionFor(config, rule.id, ns) !== 'off').flatMap((rule) => [...rule.needs]),
+    );
+    expect([...neededFacts(config, ns)].sort()).toEqual([...expected].sort());
+  });
+
   it('is worked out once per config and namespace', () => {
     expect(rulePlan(config, 'prod')).toBe(rulePlan(config, 'prod'));
     expect(rulePlan(config, 'prod')).not.toBe(rulePlan(config, 'dev-a'));
